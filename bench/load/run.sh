@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# Side-by-side HTTP load test on loopback: the same client (hey) against
+#   direct       nginx origin on 127.0.0.3, no proxy
+#   egressguard  `egressguard run` (Release publish), Mode Enforce, full decision path
+#   squid        Debian's Squid, no cache, no access log, one worker
+# for small GETs and 10 KB POSTs at full speed (fixed request count), then a rate-limited
+# "moderate load" run that measures the p99 latency each proxy adds over direct.
+# Prints markdown tables on stdout (progress goes to stderr). Everything it starts is stopped on
+# exit; every socket it opens is on 127.0.0.0/8. Run as root if packages need installing.
+#
+# Knobs (environment): N=40000 requests per full-speed run, C=50 concurrent connections,
+# WARMUP_N=5000 unmeasured requests per target and scenario first, MODERATE_RPS=1000 total
+# requests/s with MODERATE_C=10 connections for MODERATE_SECONDS=15, EGRESSGUARD_DIR=a published
+# egressguard to reuse (skips `dotnet publish`), KEEP_WORK=1 keeps the temp dir (configs, logs).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+N="${N:-40000}"
+C="${C:-50}"
+WARMUP_N="${WARMUP_N:-5000}"
+MODERATE_RPS="${MODERATE_RPS:-1000}"
+MODERATE_C="${MODERATE_C:-10}"
+MODERATE_SECONDS="${MODERATE_SECONDS:-15}"
+EGRESSGUARD_DIR="${EGRESSGUARD_DIR:-}"
+KEEP_WORK="${KEEP_WORK:-0}"
+ORIGIN_ADDRESS=127.0.0.3
+POST_BYTES=10240
+
+log() { printf '[load %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- packages -------------------------------------------------------------------------------
+missing=()
+command -v hey >/dev/null || missing+=(hey)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v squid >/dev/null || [ -x /usr/sbin/squid ] || missing+=(squid)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+  [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: run as root, or apt-get install -y ${missing[*]}"
+  log "installing ${missing[*]}"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+export PATH="$PATH:/usr/sbin:/sbin"
+command -v dotnet >/dev/null || [ -n "$EGRESSGUARD_DIR" ] || die "dotnet SDK not found (needed to publish egressguard)"
+
+# --- work dir and cleanup -------------------------------------------------------------------
+work="$(mktemp -d /tmp/egressguard-load.XXXXXX)"
+chmod 0755 "$work"
+started=()   # pids of the processes this script started (each stops its own children)
+
+stop_all() {
+  local pid deadline
+  for pid in "${started[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  deadline=$((SECONDS + 10))
+  for pid in "${started[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  started=()
+}
+cleanup() {
+  stop_all
+  if [ "$KEEP_WORK" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free TCP port on loopback, distinct from the ones already taken by this script.
+taken=" "
+free_port() {
+  local p
+  for _ in $(seq 500); do
+    p=$((20000 + RANDOM % 40000))
+    if [[ "$taken" != *" $p "* ]] && ! ss -Hltn "sport = :$p" | grep -q .; then
+      taken+="$p "
+      echo "$p"
+      return
+    fi
+  done
+  die "no free port"
+}
+
+fill() { # fill TEMPLATE OUT: replace @VAR@ with the shell variable VAR
+  local line
+  sed -e "s|@ORIGIN_ADDRESS@|$ORIGIN_ADDRESS|g" -e "s|@ORIGIN_PORT@|$ORIGIN_PORT|g" \
+      -e "s|@SQUID_PORT@|$SQUID_PORT|g" -e "s|@SQUID_DIR@|$work/squid|g" -e "s|@NGINX_DIR@|$work/nginx|g" \
+      -e "s|@EGRESSGUARD_PORT@|$EGRESSGUARD_PORT|g" -e "s|@GEO_DATABASE@|${GEO_DATABASE:-}|g" "$1" > "$2"
+  if line="$(grep -n '@[A-Z_]*@' "$2")"; then die "unfilled placeholder in $2: $line"; fi
+}
+
+wait_http() { # wait_http DESCRIPTION PID CURL-ARGS...: until curl gets a 200 (or the process dies)
+  local what="$1" pid="$2"
+  shift 2
+  for _ in $(seq 300); do
+    kill -0 "$pid" 2>/dev/null || die "$what exited during start-up (see logs in $work; KEEP_WORK=1 keeps them)"
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true)" = 200 ]; then return; fi
+    sleep 0.1
+  done
+  die "$what did not answer 200 within 30 s"
+}
+
+ORIGIN_PORT="$(free_port)"
+SQUID_PORT="$(free_port)"
+EGRESSGUARD_PORT="$(free_port)"
+origin="http://$ORIGIN_ADDRESS:$ORIGIN_PORT"
+head -c "$POST_BYTES" /dev/urandom > "$work/body-10k.bin"
+
+# --- origin: nginx ----------------------------------------------------------------------------
+mkdir -p "$work/nginx"
+fill "$here/nginx.conf.template" "$work/nginx/nginx.conf"
+nginx -t -q -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" || die "nginx config test failed"
+nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" 2>"$work/nginx/stderr.log" &
+nginx_pid=$!
+started+=("$nginx_pid")
+wait_http "nginx" "$nginx_pid" "$origin/small"
+[ "$(curl -s -X POST --data-binary "@$work/body-10k.bin" "$origin/upload")" = stored ] || die "nginx POST check failed"
+log "origin nginx on $origin (pid $nginx_pid)"
+
+# --- squid ----------------------------------------------------------------------------------
+mkdir -p "$work/squid"
+chmod 0777 "$work/squid" # Squid started as root drops to its effective user (proxy) and writes here
+fill "$here/squid.conf.template" "$work/squid/squid.conf"
+squid -k parse -f "$work/squid/squid.conf" >"$work/squid/parse.log" 2>&1 || { cat "$work/squid/parse.log" >&2; die "squid config does not parse"; }
+squid -N -f "$work/squid/squid.conf" >"$work/squid/stdout.log" 2>&1 &
+squid_pid=$!
+started+=("$squid_pid")
+wait_http "squid" "$squid_pid" -x "http://127.0.0.1:$SQUID_PORT" "$origin/small"
+ss -Hltn "sport = :$SQUID_PORT" | grep -q . || die "squid is not listening on 127.0.0.1:$SQUID_PORT"
+log "squid $(squid -v | awk 'NR==1{print $4}') on 127.0.0.1:$SQUID_PORT (pid $squid_pid)"
+
+# --- egressguard ----------------------------------------------------------------------------
+if [ -z "$EGRESSGUARD_DIR" ]; then
+  EGRESSGUARD_DIR="$work/publish"
+  log "dotnet publish src/EgressGuard -c Release -o $EGRESSGUARD_DIR"
+  dotnet publish "$root/src/EgressGuard" -c Release -o "$EGRESSGUARD_DIR" -nologo -v quiet >"$work/publish.log" 2>&1 \
+    || { tail -30 "$work/publish.log" >&2; die "dotnet publish failed"; }
+fi
+[ -x "$EGRESSGUARD_DIR/egressguard" ] || die "no egressguard executable in $EGRESSGUARD_DIR"
+# The bundled database when appliance/fetch-geo.sh has fetched it, else MaxMind's test database:
+# the origin's country comes from the override either way.
+GEO_DATABASE="$EGRESSGUARD_DIR/geo/geo-whois-asn-country.mmdb"
+[ -f "$GEO_DATABASE" ] || GEO_DATABASE="$root/tests/data/geoip/GeoIP2-Country-Test.mmdb"
+mkdir -p "$work/egressguard"
+fill "$here/egressguard.json.template" "$work/egressguard/egressguard.json"
+cp "$here/assessments.json.template" "$work/egressguard/assessments.json"
+"$EGRESSGUARD_DIR/egressguard" config check "$work/egressguard/egressguard.json" >&2 || die "egressguard config check failed"
+(cd "$work/egressguard" && exec "$EGRESSGUARD_DIR/egressguard" run --config "$work/egressguard/egressguard.json") \
+  >"$work/egressguard/stdout.log" 2>&1 &
+egressguard_pid=$!
+started+=("$egressguard_pid")
+wait_http "egressguard" "$egressguard_pid" "http://127.0.0.1:$EGRESSGUARD_PORT/healthz"
+wait_http "egressguard (proxying)" "$egressguard_pid" -x "http://127.0.0.1:$EGRESSGUARD_PORT" "$origin/small"
+[ "$(curl -s -x "http://127.0.0.1:$EGRESSGUARD_PORT" -X POST --data-binary "@$work/body-10k.bin" "$origin/upload")" = stored ] \
+  || die "POST through egressguard failed"
+log "egressguard on 127.0.0.1:$EGRESSGUARD_PORT (pid $egressguard_pid, geo $GEO_DATABASE)"
+
+# --- measurement ----------------------------------------------------------------------------
+clk_tck="$(getconf CLK_TCK)"
+proxy_of() { case "$1" in direct) echo "" ;; egressguard) echo "127.0.0.1:$EGRESSGUARD_PORT" ;; squid) echo "127.0.0.1:$SQUID_PORT" ;; esac; }
+server_pid_of() { case "$1" in direct) echo "$nginx_pid" ;; egressguard) echo "$egressguard_pid" ;; squid) echo "$squid_pid" ;; esac; }
+
+# CPU ticks (user+system) of a process and its direct children (nginx workers).
+ticks() {
+  local total=0 p t
+  for p in "$1" $(pgrep -P "$1" || true); do
+    t="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')" || t=0
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
+# run_hey OUT TARGET SCENARIO EXTRA-HEY-ARGS...: one hey run; writes "rps p50ms p99ms proxycores nginxcores clientcores ok"
+run_hey() {
+  local out="$1" target="$2" scenario="$3"
+  shift 3
+  local proxy url args=() server t0 t1 n0 n1 s0 s1 cpu
+  proxy="$(proxy_of "$target")"
+  server="$(server_pid_of "$target")"
+  case "$scenario" in
+    get) url="$origin/small" ;;
+    post) url="$origin/upload"; args+=(-m POST -D "$work/body-10k.bin" -T application/octet-stream) ;;
+  esac
+  [ -n "$proxy" ] && args+=(-x "$proxy")
+  s0="$(ticks "$server")"; n0="$(ticks "$nginx_pid")"; t0="$(date +%s.%N)"
+  TIMEFORMAT='%U %S'
+  { time hey "$@" "${args[@]}" "$url" >"$out.txt" 2>&1; } 2>"$out.cpu"
+  t1="$(date +%s.%N)"; s1="$(ticks "$server")"; n1="$(ticks "$nginx_pid")"
+  read -r cu cs <"$out.cpu"
+  awk -v t0="$t0" -v t1="$t1" -v s="$((s1 - s0))" -v n="$((n1 - n0))" -v hz="$clk_tck" -v cu="$cu" -v cs="$cs" -v target="$target" '
+    /Requests\/sec:/ { rps = $2 }
+    /^ +50%+ in / { p50 = $3 * 1000 }
+    /^ +99%+ in / { p99 = $3 * 1000 }
+    /^ +\[200\]/ { ok += $2 }
+    /^ +\[[0-9]+\]/ && !/\[200\]/ { bad += $2 }
+    /Error distribution/ { err = 1 }
+    END {
+      wall = t1 - t0
+      proxy = target == "direct" ? 0 : s / hz / wall
+      printf "%s %.3f %.3f %.2f %.2f %.2f %d %d %d\n", rps, p50, p99, proxy, n / hz / wall, (cu + cs) / wall, ok, bad + 0, err + 0
+    }' "$out.txt" >"$out.res"
+}
+
+targets=(direct egressguard squid)
+declare -A R
+for scenario in get post; do
+  for target in "${targets[@]}"; do
+    log "warm-up  $scenario via $target ($WARMUP_N requests)"
+    run_hey "$work/warm-$scenario-$target" "$target" "$scenario" -n "$WARMUP_N" -c "$C"
+    log "measure  $scenario via $target ($N requests, $C connections)"
+    run_hey "$work/full-$scenario-$target" "$target" "$scenario" -n "$N" -c "$C"
+    R["full-$scenario-$target"]="$(cat "$work/full-$scenario-$target.res")"
+    log "         ${R["full-$scenario-$target"]}"
+  done
+done
+
+per_conn=$((MODERATE_RPS / MODERATE_C))
+moderate_n=$((MODERATE_RPS * MODERATE_SECONDS))
+for scenario in get post; do
+  for target in "${targets[@]}"; do
+    log "moderate $scenario via $target ($moderate_n requests at $MODERATE_RPS/s)"
+    run_hey "$work/mod-$scenario-$target" "$target" "$scenario" -n "$moderate_n" -c "$MODERATE_C" -q "$per_conn"
+    R["mod-$scenario-$target"]="$(cat "$work/mod-$scenario-$target.res")"
+    log "         ${R["mod-$scenario-$target"]}"
+  done
+done
+
+# Proof that the decision path ran: every request through egressguard is in its ledger.
+stop_all # flushes the ledger; egressguard's ledger query opens it read-only afterwards
+covered="$("$EGRESSGUARD_DIR/egressguard" ledger query --config "$work/egressguard/egressguard.json" \
+  --reason CoveredByAssessment --limit 1000000 --format csv 2>/dev/null | tail -n +2 | grep -c . || true)"
+log_lines="$(grep -c . "$work/egressguard/stdout.log" || true)"
+
+# --- report ---------------------------------------------------------------------------------
+field() { echo "${R[$1]}" | awk -v i="$2" '{print $i}'; }
+name() { case "$1" in get) echo "GET 3 B response" ;; post) echo "POST 10 KB body" ;; esac; }
+
+echo "### Full speed: hey -n $N -c $C (after $WARMUP_N warm-up requests per target)"
+echo
+echo "| scenario | target | requests/s | p50 ms | p99 ms | proxy CPU (cores) | nginx CPU | hey CPU | non-200 / errors |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+for scenario in get post; do
+  for target in "${targets[@]}"; do
+    k="full-$scenario-$target"
+    proxy_cpu="$(field "$k" 4)"; [ "$target" = direct ] && proxy_cpu="–"
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s / %s |\n' "$(name "$scenario")" "$target" \
+      "$(field "$k" 1)" "$(field "$k" 2)" "$(field "$k" 3)" "$proxy_cpu" "$(field "$k" 5)" "$(field "$k" 6)" "$(field "$k" 8)" "$(field "$k" 9)"
+  done
+done
+echo
+echo "| scenario | EgressGuard / Squid requests/s | target ≥ 2.0 |"
+echo "| --- | ---: | --- |"
+for scenario in get post; do
+  ratio="$(awk -v a="$(field "full-$scenario-egressguard" 1)" -v b="$(field "full-$scenario-squid" 1)" 'BEGIN { printf "%.2f", a / b }')"
+  verdict="$(awk -v r="$ratio" 'BEGIN { print (r >= 2.0 ? "met" : "missed") }')"
+  echo "| $(name "$scenario") | $ratio | $verdict |"
+done
+echo
+echo "### Moderate load: hey -n $moderate_n -c $MODERATE_C -q $per_conn (≈ $MODERATE_RPS requests/s in total)"
+echo
+echo "| scenario | target | requests/s | p50 ms | p99 ms | added p99 vs direct (ms) | target ≤ 1 ms |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
+for scenario in get post; do
+  direct_p99="$(field "mod-$scenario-direct" 3)"
+  for target in "${targets[@]}"; do
+    k="mod-$scenario-$target"
+    if [ "$target" = direct ]; then added="–"; verdict=""; else
+      added="$(awk -v a="$(field "$k" 3)" -v b="$direct_p99" 'BEGIN { printf "%.1f", a - b }')"
+      verdict="$(awk -v d="$added" 'BEGIN { print (d <= 1.0 ? "met" : "missed") }')"
+      [ "$target" = squid ] && verdict="($verdict)"
+    fi
+    printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "$(name "$scenario")" "$target" \
+      "$(field "$k" 1)" "$(field "$k" 2)" "$(field "$k" 3)" "$added" "$verdict"
+  done
+done
+echo
+echo "EgressGuard ledger: $covered CoveredByAssessment records (every request through it, warm-ups and checks included); $log_lines lines on its console during the run."
+echo "hey reports latency to 0.1 ms (4 decimals of a second). CPU columns: CPU seconds used during the run / wall seconds (2 cores = 2.00)."

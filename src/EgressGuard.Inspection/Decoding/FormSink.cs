@@ -1,0 +1,219 @@
+using System.Buffers;
+using System.Text;
+using EgressGuard.Inspection.Scanning;
+
+namespace EgressGuard.Inspection.Decoding;
+
+/// <summary>
+/// application/x-www-form-urlencoded (bodies and query strings): percent escapes and '+' decoded, names and values
+/// in the declared charset (GBK, GB18030…) transcoded to UTF-8, each value one segment with its name as context.
+/// Offsets are positions in the decoded form text.
+/// </summary>
+internal sealed class FormSink : ByteSink, ILocationSource
+{
+    private const int MaxNameBytes = 64;
+    private static readonly SearchValues<byte> Specials = SearchValues.Create("%+&="u8);
+
+    private readonly TextScanner _scanner;
+    private readonly long _base;
+    private readonly string _prefix;
+    private readonly Encoding? _charset;
+    private readonly Utf8Transcoder? _transcoder;
+    private readonly ScannerForward _forward;
+    private readonly byte[] _rawName = new byte[MaxNameBytes];
+    private readonly byte[] _name = new byte[MaxNameBytes * 3];
+    private int _rawNameLength;
+    private int _nameLength;
+    private bool _inValue;
+    private int _percent;
+    private int _percentHigh;
+    private long _pos;
+    private string? _location;
+
+    public FormSink(TextScanner scanner, long baseOffset, string prefix, Encoding? charset)
+    {
+        _scanner = scanner;
+        _base = baseOffset;
+        _prefix = prefix;
+        _charset = charset is null || charset.CodePage == Encoding.UTF8.CodePage ? null : charset;
+        _transcoder = _charset is null ? null : new Utf8Transcoder(_charset);
+        _forward = new ScannerForward(this);
+    }
+
+    public override void Write(ReadOnlySpan<byte> data)
+    {
+        var i = 0;
+        while (i < data.Length)
+        {
+            if (_percent == 0)
+            {
+                var rel = data[i..].IndexOfAny(Specials);
+                var run = rel < 0 ? data[i..] : data.Slice(i, rel);
+                Emit(run);
+                i += run.Length;
+                if (rel < 0)
+                {
+                    break;
+                }
+
+                var b = data[i++];
+                switch (b)
+                {
+                    case (byte)'%':
+                        _percent = 1;
+                        break;
+                    case (byte)'+':
+                        Emit(" "u8);
+                        break;
+                    case (byte)'&':
+                        EndPair();
+                        _pos++;
+                        break;
+                    default:
+                        if (_inValue)
+                        {
+                            Emit("="u8);
+                        }
+                        else
+                        {
+                            StartValue();
+                        }
+
+                        break;
+                }
+
+                continue;
+            }
+
+            var h = HexValue(data[i]);
+            if (h < 0)
+            {
+                // Not an escape: keep the '%' literally and look at this byte again.
+                _percent = 0;
+                Emit("%"u8);
+                continue;
+            }
+
+            i++;
+            if (_percent == 1)
+            {
+                _percentHigh = h;
+                _percent = 2;
+            }
+            else
+            {
+                _percent = 0;
+                Emit([(byte)((_percentHigh << 4) | h)]);
+            }
+        }
+    }
+
+    public override void Complete()
+    {
+        _percent = 0;
+        EndPair();
+    }
+
+    public override void Dispose() => _transcoder?.Dispose();
+
+    public string DescribeLocation() => _location ??= _prefix + ":" + Encoding.UTF8.GetString(_name, 0, _nameLength);
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
+
+    private void Emit(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        if (!_inValue)
+        {
+            var n = Math.Min(bytes.Length, MaxNameBytes - _rawNameLength);
+            bytes[..n].CopyTo(_rawName.AsSpan(_rawNameLength));
+            _rawNameLength += n;
+            return;
+        }
+
+        if (_transcoder is null)
+        {
+            _forward.Write(bytes);
+        }
+        else
+        {
+            _transcoder.Transcode(bytes, flush: false, _forward);
+        }
+    }
+
+    private void StartValue()
+    {
+        _inValue = true;
+        _nameLength = _charset is null
+            ? CopyName(_rawName.AsSpan(0, _rawNameLength))
+            : TranscodeName(_rawName.AsSpan(0, _rawNameLength));
+        _location = null;
+        _pos += _rawNameLength + 1;
+        _scanner.BeginSegment(_base + _pos, null, this, _name.AsMemory(0, _nameLength));
+    }
+
+    private int CopyName(ReadOnlySpan<byte> raw)
+    {
+        raw.CopyTo(_name);
+        return raw.Length;
+    }
+
+    private int TranscodeName(ReadOnlySpan<byte> raw)
+    {
+        Span<char> chars = stackalloc char[MaxNameBytes];
+        var count = _charset!.GetChars(raw, chars);
+        return Encoding.UTF8.GetBytes(chars[..count], _name);
+    }
+
+    private void EndPair()
+    {
+        if (_inValue)
+        {
+            _transcoder?.Transcode([], flush: true, _forward);
+            _scanner.EndSegment();
+        }
+        else if (_rawNameLength > 0)
+        {
+            // A bare name (no '='): scan it as a value without field context.
+            _scanner.BeginSegment(_base + _pos, _prefix, null, default);
+            _scanner.Write(_rawName.AsSpan(0, _rawNameLength));
+            _scanner.EndSegment();
+            _pos += _rawNameLength;
+        }
+
+        _inValue = false;
+        _rawNameLength = 0;
+        _nameLength = 0;
+    }
+
+    /// <summary>Where decoded value bytes go: the scanner, counting decoded positions.</summary>
+    private sealed class ScannerForward : ByteSink
+    {
+        private readonly FormSink _owner;
+
+        public ScannerForward(FormSink owner)
+        {
+            _owner = owner;
+        }
+
+        public override void Write(ReadOnlySpan<byte> data)
+        {
+            _owner._scanner.Write(data);
+            _owner._pos += data.Length;
+        }
+
+        public override void Complete()
+        {
+        }
+    }
+}

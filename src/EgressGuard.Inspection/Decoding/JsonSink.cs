@@ -1,0 +1,398 @@
+using System.Buffers;
+using System.Text;
+using EgressGuard.Inspection.Scanning;
+
+namespace EgressGuard.Inspection.Decoding;
+
+/// <summary>
+/// Streaming JSON reader: every string and number value is one scanner segment, with <c>\uXXXX</c> and other
+/// escapes undone (so <c>"\u8eab\u4efd\u8bc1\u53f7"</c> is the key 身份证号 and gives context) and the nearest
+/// object key as its field name. Nesting is tracked without recursion; beyond MaxJsonDepth values are still
+/// scanned and the path is shown truncated. Offsets are positions in the unescaped document (equal to input
+/// offsets when the document has no escapes).
+/// </summary>
+internal sealed class JsonSink : ByteSink, ILocationSource
+{
+    private const int MaxKeyBytes = 64;
+    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
+    private static readonly SearchValues<byte> StructureStops = SearchValues.Create("{}[],:\"-0123456789"u8);
+    private static readonly SearchValues<byte> NumberChars = SearchValues.Create("0123456789+-.eE"u8);
+
+    private readonly TextScanner _scanner;
+    private readonly long _base;
+    private readonly string _location;
+    private readonly int _maxDepth;
+    private readonly bool[] _isArray;
+    private readonly int[] _index;
+    private readonly byte[] _keys;
+    private readonly int[] _keyLength;
+    private readonly byte[] _pendingKey = new byte[MaxKeyBytes];
+    private int _pendingKeyLength;
+    private int _depth;
+    private bool _expectKey;
+    private State _state;
+    private bool _stringIsKey;
+    private bool _segmentOpen;
+    private long _pos;
+    private int _unicode;
+    private int _unicodeDigits;
+    private int _highSurrogate;
+
+    public JsonSink(TextScanner scanner, long baseOffset, string location, int maxDepth)
+    {
+        _scanner = scanner;
+        _base = baseOffset;
+        _location = location;
+        _maxDepth = Math.Max(1, maxDepth);
+        _isArray = new bool[_maxDepth];
+        _index = new int[_maxDepth];
+        _keys = new byte[_maxDepth * MaxKeyBytes];
+        _keyLength = new int[_maxDepth];
+    }
+
+    private enum State
+    {
+        Structure,
+        String,
+        Escape,
+        Unicode,
+        Number,
+    }
+
+    public override void Write(ReadOnlySpan<byte> data)
+    {
+        var i = 0;
+        while (i < data.Length)
+        {
+            switch (_state)
+            {
+                case State.Structure:
+                    i = Structure(data, i);
+                    break;
+                case State.String:
+                    i = StringRun(data, i);
+                    break;
+                case State.Escape:
+                    Escape(data[i++]);
+                    break;
+                case State.Unicode:
+                    UnicodeDigit(data[i++]);
+                    break;
+                default:
+                    i = NumberRun(data, i);
+                    break;
+            }
+        }
+    }
+
+    public override void Complete()
+    {
+        if (_segmentOpen)
+        {
+            _scanner.EndSegment();
+            _segmentOpen = false;
+        }
+    }
+
+    public string DescribeLocation()
+    {
+        var sb = new StringBuilder(_location).Append("/json:$");
+        var tracked = Math.Min(_depth, _maxDepth);
+        for (var d = 0; d < tracked; d++)
+        {
+            if (_isArray[d])
+            {
+                sb.Append('[').Append(_index[d]).Append(']');
+            }
+            else if (_keyLength[d] > 0)
+            {
+                sb.Append('.').Append(Encoding.UTF8.GetString(_keys, d * MaxKeyBytes, _keyLength[d]));
+            }
+        }
+
+        if (_depth > _maxDepth)
+        {
+            sb.Append(".…");
+        }
+
+        return sb.ToString();
+    }
+
+    private bool InObject => _depth > 0 && _depth <= _maxDepth && !_isArray[_depth - 1];
+
+    private ReadOnlyMemory<byte> FieldName
+    {
+        get
+        {
+            for (var d = Math.Min(_depth, _maxDepth) - 1; d >= 0; d--)
+            {
+                if (!_isArray[d] && _keyLength[d] > 0)
+                {
+                    return _keys.AsMemory(d * MaxKeyBytes, _keyLength[d]);
+                }
+            }
+
+            return default;
+        }
+    }
+
+    private int Structure(ReadOnlySpan<byte> data, int i)
+    {
+        var rel = data[i..].IndexOfAny(StructureStops);
+        if (rel < 0)
+        {
+            _pos += data.Length - i;
+            return data.Length;
+        }
+
+        i += rel;
+        _pos += rel;
+        var b = data[i];
+        switch (b)
+        {
+            case (byte)'{':
+                Push(isArray: false);
+                _expectKey = true;
+                break;
+            case (byte)'[':
+                Push(isArray: true);
+                _expectKey = false;
+                break;
+            case (byte)'}' or (byte)']':
+                if (_depth > 0)
+                {
+                    _depth--;
+                }
+
+                _expectKey = false;
+                break;
+            case (byte)',':
+                if (_depth > 0 && _depth <= _maxDepth && _isArray[_depth - 1])
+                {
+                    _index[_depth - 1]++;
+                }
+                else
+                {
+                    _expectKey = true;
+                }
+
+                break;
+            case (byte)':':
+                _expectKey = false;
+                break;
+            case (byte)'"':
+                return StartString(data, i);
+            default:
+                // '-' or a digit: a number value.
+                var end = data[i..].IndexOfAnyExcept(NumberChars);
+                if (end >= 0)
+                {
+                    _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, end));
+                    _pos += end;
+                    return i + end;
+                }
+
+                _scanner.BeginSegment(_base + _pos, null, this, FieldName);
+                _segmentOpen = true;
+                _state = State.Number;
+                return i;
+        }
+
+        _pos++;
+        return i + 1;
+    }
+
+    private int StartString(ReadOnlySpan<byte> data, int quote)
+    {
+        _pos++;
+        var i = quote + 1;
+        _stringIsKey = InObject && _expectKey;
+        if (_stringIsKey)
+        {
+            _pendingKeyLength = 0;
+            _state = State.String;
+            return i;
+        }
+
+        var rel = data[i..].IndexOfAny(StringSpecials);
+        if (rel >= 0 && data[i + rel] == '"')
+        {
+            // Whole value in this chunk, no escapes: scan it in place.
+            _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, rel));
+            _pos += rel + 1;
+            return i + rel + 1;
+        }
+
+        _scanner.BeginSegment(_base + _pos, null, this, FieldName);
+        _segmentOpen = true;
+        _state = State.String;
+        return i;
+    }
+
+    private int StringRun(ReadOnlySpan<byte> data, int i)
+    {
+        var rel = data[i..].IndexOfAny(StringSpecials);
+        var run = rel < 0 ? data[i..] : data.Slice(i, rel);
+        Output(run);
+        i += run.Length;
+        if (rel < 0)
+        {
+            return i;
+        }
+
+        if (data[i] == '\\')
+        {
+            _state = State.Escape;
+            return i + 1;
+        }
+
+        FlushSurrogate();
+        _pos++;
+        EndString();
+        _state = State.Structure;
+        return i + 1;
+    }
+
+    private int NumberRun(ReadOnlySpan<byte> data, int i)
+    {
+        var rel = data[i..].IndexOfAnyExcept(NumberChars);
+        var run = rel < 0 ? data[i..] : data.Slice(i, rel);
+        _scanner.Write(run);
+        _pos += run.Length;
+        if (rel >= 0)
+        {
+            _scanner.EndSegment();
+            _segmentOpen = false;
+            _state = State.Structure;
+        }
+
+        return i + run.Length;
+    }
+
+    private void EndString()
+    {
+        if (_stringIsKey)
+        {
+            if (_depth > 0 && _depth <= _maxDepth)
+            {
+                var slot = _keys.AsSpan((_depth - 1) * MaxKeyBytes, MaxKeyBytes);
+                _pendingKey.AsSpan(0, _pendingKeyLength).CopyTo(slot);
+                _keyLength[_depth - 1] = _pendingKeyLength;
+            }
+        }
+        else if (_segmentOpen)
+        {
+            _scanner.EndSegment();
+            _segmentOpen = false;
+        }
+    }
+
+    private void Escape(byte b)
+    {
+        if (b == 'u')
+        {
+            _unicode = 0;
+            _unicodeDigits = 0;
+            _state = State.Unicode;
+            return;
+        }
+
+        FlushSurrogate();
+        byte decoded = b switch
+        {
+            (byte)'n' => (byte)'\n',
+            (byte)'t' => (byte)'\t',
+            (byte)'r' => (byte)'\r',
+            (byte)'b' => 0x08,
+            (byte)'f' => 0x0C,
+            _ => b,
+        };
+        Output([decoded]);
+        _state = State.String;
+    }
+
+    private void UnicodeDigit(byte b)
+    {
+        var v = b switch
+        {
+            >= (byte)'0' and <= (byte)'9' => b - '0',
+            >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+            >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+            _ => -1,
+        };
+        if (v < 0)
+        {
+            // Malformed escape: drop it and carry on with the string.
+            _state = State.String;
+            return;
+        }
+
+        _unicode = (_unicode << 4) | v;
+        if (++_unicodeDigits < 4)
+        {
+            return;
+        }
+
+        _state = State.String;
+        var unit = _unicode;
+        if (unit is >= 0xD800 and <= 0xDBFF)
+        {
+            FlushSurrogate();
+            _highSurrogate = unit;
+            return;
+        }
+
+        int codePoint;
+        if (unit is >= 0xDC00 and <= 0xDFFF)
+        {
+            codePoint = _highSurrogate != 0 ? 0x10000 + ((_highSurrogate - 0xD800) << 10) + (unit - 0xDC00) : 0xFFFD;
+            _highSurrogate = 0;
+        }
+        else
+        {
+            FlushSurrogate();
+            codePoint = unit;
+        }
+
+        Span<byte> utf8 = stackalloc byte[4];
+        var n = new Rune(codePoint).EncodeToUtf8(utf8);
+        Output(utf8[..n]);
+    }
+
+    private void FlushSurrogate()
+    {
+        if (_highSurrogate != 0)
+        {
+            _highSurrogate = 0;
+            Output("\uFFFD"u8);
+        }
+    }
+
+    private void Output(ReadOnlySpan<byte> bytes)
+    {
+        if (_stringIsKey)
+        {
+            var n = Math.Min(bytes.Length, MaxKeyBytes - _pendingKeyLength);
+            bytes[..n].CopyTo(_pendingKey.AsSpan(_pendingKeyLength));
+            _pendingKeyLength += n;
+        }
+        else
+        {
+            _scanner.Write(bytes);
+        }
+
+        _pos += bytes.Length;
+    }
+
+    private void Push(bool isArray)
+    {
+        if (_depth < _maxDepth)
+        {
+            _isArray[_depth] = isArray;
+            _index[_depth] = 0;
+            _keyLength[_depth] = 0;
+        }
+
+        _depth++;
+    }
+}

@@ -1,0 +1,895 @@
+using System.Buffers;
+using EgressGuard.Inspection.Detectors;
+
+namespace EgressGuard.Inspection.Scanning;
+
+/// <summary>
+/// Finds PII in UTF-8 text that arrives in pieces. Text is grouped into segments (a whole body, one JSON string,
+/// one form value…); within a segment a value split across writes is found once. Memory is one pooled window:
+/// bytes are scanned in place when possible and only a short tail (a possible token plus its lookback context)
+/// is carried to the next write.
+/// </summary>
+/// <remarks>
+/// The hot loop is a vectorised <see cref="SearchValues{T}"/> skip to the next digit, '@', ':' or 0xEF
+/// (fullwidth forms); everything else is passed over without a per-byte branch.
+/// </remarks>
+internal sealed class TextScanner : IDisposable
+{
+    private const int MaxWordChars = 40;
+    private const int MaxCompoundChars = 64;
+    private const int MaxGroups = 10;
+    private const int MaxCompoundBytes = 256;
+
+    // A token that starts before (end - Margin) always ends inside the data: the longest (an e-mail) is < 330 bytes.
+    private const int Margin = 512;
+
+    // Bytes kept before the next scan position: e-mail local part (≤ 64) and keyword lookback.
+    private const int ContextBack = 128;
+    private const int LookbackBytes = 40;
+    private const int WindowBytes = 8192;
+
+    // Digits start every numeric id, '@' e-mail, ':' IPv6/MAC/labels, 0xEF fullwidth digits and the fullwidth colon.
+    private static readonly SearchValues<byte> Anchors = SearchValues.Create([.. "0123456789@:"u8, 0xEF]);
+    private static readonly SearchValues<byte> AsciiAlnum = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
+    private static readonly PiiKind[] DetectorOrder =
+    [
+        PiiKind.ResidentId, PiiKind.Uscc, PiiKind.Imei, PiiKind.BankCard, PiiKind.Iban, PiiKind.Mobile, PiiKind.UsSsn, PiiKind.Landline,
+        PiiKind.HkId, PiiKind.TwId, PiiKind.MoId, PiiKind.Passport, PiiKind.TravelPermit, PiiKind.MacAddress, PiiKind.IpAddress,
+    ];
+
+    private readonly FindingCollector _collector;
+    private readonly bool[] _enabled;
+    private readonly DateOnly _today;
+    private byte[]? _buffer;
+    private int _length;
+    private int _scanFrom;
+    private long _bufferAbs;
+    private long _segmentAbs;
+    private long _segmentWritten;
+    private long _emittedUpTo;
+    private bool _skipRun;
+    private string? _location;
+    private ILocationSource? _locationSource;
+    private ReadOnlyMemory<byte> _fieldName;
+    private ContextHints _fieldHints;
+
+    public TextScanner(FindingCollector collector, bool[] enabled, DateOnly today)
+    {
+        _collector = collector;
+        _enabled = enabled;
+        _today = today;
+        _buffer = ArrayPool<byte>.Shared.Rent(WindowBytes);
+    }
+
+    /// <summary>Starts a segment at <paramref name="absoluteStart"/> in the decoded document.</summary>
+    public void BeginSegment(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName)
+    {
+        _segmentAbs = absoluteStart;
+        _bufferAbs = absoluteStart;
+        _segmentWritten = 0;
+        _length = 0;
+        _scanFrom = 0;
+        _skipRun = false;
+        _location = location;
+        _locationSource = locationSource;
+        _fieldName = fieldName;
+        _fieldHints = ContextHints.None;
+        _emittedUpTo = Math.Min(_emittedUpTo, absoluteStart);
+    }
+
+    /// <summary>Bytes written to the current segment so far.</summary>
+    public long SegmentWritten => _segmentWritten;
+
+    /// <summary>Scans the next piece of the current segment.</summary>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        var buffer = _buffer!;
+        var abs0 = _segmentAbs + _segmentWritten;
+        var pos = 0;
+        if (_length > 0)
+        {
+            var room = buffer.Length - _length;
+            var take = Math.Min(room, data.Length);
+            data[..take].CopyTo(buffer.AsSpan(_length));
+            var dataStart = _length;
+            _length += take;
+            if (take == data.Length && _length < buffer.Length)
+            {
+                _segmentWritten += take;
+                return;
+            }
+
+            var next = Process(buffer.AsSpan(0, _length), _scanFrom, final: false, _bufferAbs);
+            var nextInData = next - dataStart;
+            if (take == data.Length || nextInData < ContextBack)
+            {
+                Compact(next);
+                _segmentWritten += take;
+                if (take < data.Length)
+                {
+                    Write(data[take..]);
+                }
+
+                return;
+            }
+
+            _length = 0;
+            pos = nextInData;
+        }
+
+        var end = Process(data, pos, final: false, abs0);
+        var keepFrom = Math.Max(0, end - ContextBack);
+        var tail = data[keepFrom..];
+        tail.CopyTo(buffer);
+        _length = tail.Length;
+        _scanFrom = end - keepFrom;
+        _bufferAbs = abs0 + keepFrom;
+        _segmentWritten += data.Length;
+    }
+
+    /// <summary>Scans what is left of the segment and checks field-level context (names, addresses).</summary>
+    public void EndSegment()
+    {
+        var data = _buffer.AsSpan(0, _length);
+        Process(data, _scanFrom, final: true, _bufferAbs);
+        if (_bufferAbs == _segmentAbs)
+        {
+            CheckFieldValue(data);
+        }
+
+        _length = 0;
+        _scanFrom = 0;
+        _skipRun = false;
+    }
+
+    /// <summary>
+    /// Scans a complete segment held in one span, in place (the fast path for JSON strings and numbers that do not
+    /// straddle a chunk): values with no candidate byte and no field context cost one vectorised search.
+    /// </summary>
+    public void ScanWhole(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName, ReadOnlySpan<byte> value)
+    {
+        if (value.IndexOfAny(Anchors) < 0 && (fieldName.IsEmpty || !MayBeNameOrAddress(value)))
+        {
+            return;
+        }
+
+        BeginSegment(absoluteStart, location, locationSource, fieldName);
+        Process(value, 0, final: true, absoluteStart);
+        CheckFieldValue(value);
+        _skipRun = false;
+    }
+
+    private void CheckFieldValue(ReadOnlySpan<byte> data)
+    {
+        if (data.Length is > 0 and <= 600 && !_fieldName.IsEmpty && MayBeNameOrAddress(data))
+        {
+            var hints = FieldHints;
+            if ((hints & ContextHints.Name) != 0 && _enabled[(int)PiiKind.PersonName]
+                && PersonNameDetector.TryMatchValue(data, out var s, out var n, out var confidence))
+            {
+                EmitValue(PiiKind.PersonName, data.Slice(s, n), _segmentAbs + s, n, confidence);
+            }
+            else if ((hints & ContextHints.Address) != 0 && _enabled[(int)PiiKind.Address]
+                && AddressDetector.TryMatchValue(data, out s, out n, out confidence))
+            {
+                EmitValue(PiiKind.Address, data.Slice(s, n), _segmentAbs + s, n, confidence);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = null;
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private ContextHints FieldHints
+    {
+        get
+        {
+            if (_fieldHints == ContextHints.None)
+            {
+                _fieldHints = ContextKeywords.FromFieldName(_fieldName.Span) | ContextHints.Computed;
+            }
+
+            return _fieldHints;
+        }
+    }
+
+    private static bool MayBeNameOrAddress(ReadOnlySpan<byte> data) =>
+        data.IndexOfAnyInRange((byte)0xE4, (byte)0xE9) >= 0 || data.IndexOf((byte)' ') >= 0;
+
+    private void Compact(int next)
+    {
+        var keepFrom = Math.Max(0, Math.Min(next, _length) - ContextBack);
+        var buffer = _buffer!;
+        buffer.AsSpan(keepFrom, _length - keepFrom).CopyTo(buffer);
+        _length -= keepFrom;
+        _bufferAbs += keepFrom;
+        _scanFrom = next - keepFrom;
+    }
+
+    /// <summary>Scans anchors in [scanFrom, end - Margin) (or to the end when final); returns where to resume.</summary>
+    private int Process(ReadOnlySpan<byte> data, int scanFrom, bool final, long absBase)
+    {
+        var safeEnd = final ? data.Length : data.Length - Margin;
+        var i = scanFrom;
+        if (_skipRun)
+        {
+            var rel = data[i..].IndexOfAnyExcept(AsciiAlnum);
+            if (rel < 0)
+            {
+                if (!final)
+                {
+                    return data.Length;
+                }
+
+                return data.Length;
+            }
+
+            _skipRun = false;
+            i += rel;
+        }
+
+        while (i < safeEnd)
+        {
+            var rel = data[i..safeEnd].IndexOfAny(Anchors);
+            if (rel < 0)
+            {
+                i = safeEnd;
+                break;
+            }
+
+            i += rel;
+            var next = HandleAnchor(data, i, final, absBase);
+            if (next < 0)
+            {
+                return ~next;
+            }
+
+            i = next;
+        }
+
+        return Math.Max(i, scanFrom);
+    }
+
+    private int HandleAnchor(ReadOnlySpan<byte> data, int i, bool final, long absBase)
+    {
+        var b = data[i];
+        if (b == '@')
+        {
+            return HandleEmail(data, i, final, absBase);
+        }
+
+        if (b == ':')
+        {
+            return HandleColon(data, i, 1, final, absBase);
+        }
+
+        if (b == 0xEF)
+        {
+            var n = CharFold.Read(data, i, out var c);
+            if (n < 0)
+            {
+                return final ? i + 1 : ~i;
+            }
+
+            if (n == 3 && CharFold.IsDigit(c))
+            {
+                return HandleWord(data, i, final, absBase);
+            }
+
+            if (n == 3 && c == ':')
+            {
+                return HandleColon(data, i, 3, final, absBase);
+            }
+
+            return i + 1;
+        }
+
+        return HandleWord(data, i, final, absBase);
+    }
+
+    private int HandleEmail(ReadOnlySpan<byte> data, int at, bool final, long absBase)
+    {
+        if (!_enabled[(int)PiiKind.Email])
+        {
+            return at + 1;
+        }
+
+        Span<byte> normalized = stackalloc byte[400];
+        var outcome = EmailDetector.TryMatch(data, at, final, normalized, out var match, out var start, out var end);
+        if (outcome == EmailDetector.Outcome.NeedMoreData)
+        {
+            return ~at;
+        }
+
+        if (outcome == EmailDetector.Outcome.Match)
+        {
+            Emit(match, normalized, absBase + start, end - start);
+            return end;
+        }
+
+        return at + 1;
+    }
+
+    private int HandleColon(ReadOnlySpan<byte> data, int i, int width, bool final, long absBase)
+    {
+        if (width == 1)
+        {
+            var run = TryHexColonRun(data, i, final, absBase);
+            if (run != 0)
+            {
+                return run;
+            }
+        }
+
+        // Label "姓名：" / "地址:" just before the colon (an optional space between).
+        var labelEnd = i;
+        if (labelEnd > 0 && data[labelEnd - 1] == ' ')
+        {
+            labelEnd--;
+        }
+
+        if (labelEnd < 6 || data[labelEnd - 1] < 0x80)
+        {
+            return i + width;
+        }
+
+        var label = LabelKind(data[Math.Max(0, labelEnd - 12)..labelEnd]);
+        if (label == ContextHints.None)
+        {
+            return i + width;
+        }
+
+        var v = i + width;
+        while (true)
+        {
+            var n = CharFold.Read(data, v, out var c);
+            if (n > 0 && c == ' ')
+            {
+                v += n;
+                continue;
+            }
+
+            break;
+        }
+
+        var window = data[v..];
+        if (!final && window.Length < 400)
+        {
+            return ~i;
+        }
+
+        Span<byte> normalized = stackalloc byte[400];
+        if (label == ContextHints.Name && _enabled[(int)PiiKind.PersonName])
+        {
+            var len = PersonNameDetector.HanNameLength(window);
+            if (len > 0)
+            {
+                window[..len].CopyTo(normalized);
+                Emit(DetectorMatch.Create(PiiKind.PersonName, false, 0.8f, ContextHints.None, len), normalized, absBase + v, len);
+                return v + len;
+            }
+        }
+        else if (label == ContextHints.Address && _enabled[(int)PiiKind.Address])
+        {
+            var len = AddressDetector.HanAddressLength(window[..Math.Min(window.Length, 360)]);
+            if (len > 0)
+            {
+                window[..len].CopyTo(normalized);
+                Emit(DetectorMatch.Create(PiiKind.Address, false, 0.8f, ContextHints.None, len), normalized, absBase + v, len);
+                return v + len;
+            }
+        }
+
+        return i + width;
+    }
+
+    private static ContextHints LabelKind(ReadOnlySpan<byte> before)
+    {
+        if (before.EndsWith("姓名"u8) || before.EndsWith("收件人"u8) || before.EndsWith("收货人"u8) || before.EndsWith("联系人"u8)
+            || before.EndsWith("寄件人"u8) || before.EndsWith("户名"u8) || before.EndsWith("持卡人"u8) || before.EndsWith("名字"u8))
+        {
+            return ContextHints.Name;
+        }
+
+        if (before.EndsWith("地址"u8) || before.EndsWith("住址"u8) || before.EndsWith("居住地"u8) || before.EndsWith("户籍地"u8))
+        {
+            return ContextHints.Address;
+        }
+
+        return ContextHints.None;
+    }
+
+    /// <summary>
+    /// Expands a run of hex digits, ':' and '.' around position <paramref name="at"/> and tries it as IPv6 or a
+    /// colon-separated MAC. Returns the run end when found, 0 when not, or a deferral (negative).
+    /// </summary>
+    private int TryHexColonRun(ReadOnlySpan<byte> data, int at, bool final, long absBase)
+    {
+        var s = at;
+        while (s > 0 && at - s < 46 && (CharFold.IsHex(data[s - 1]) || data[s - 1] is (byte)':' or (byte)'.'))
+        {
+            s--;
+        }
+
+        var e = at;
+        while (e < data.Length && e - s < 46 && (CharFold.IsHex(data[e]) || data[e] is (byte)':' or (byte)'.'))
+        {
+            e++;
+        }
+
+        if (e == data.Length && !final)
+        {
+            return ~s;
+        }
+
+        while (e > at && data[e - 1] == '.')
+        {
+            e--;
+        }
+
+        // An IPv6 zone (fe80::1%eth0) belongs to the written address but not to its parse.
+        var addressEnd = e;
+        if (e + 1 < data.Length && data[e] == '%' && CharFold.IsAlnum(data[e + 1]))
+        {
+            e++;
+            while (e < data.Length && e - addressEnd <= 16 && (CharFold.IsAlnum(data[e]) || data[e] is (byte)'.' or (byte)'_'))
+            {
+                e++;
+            }
+
+            // Interface names are short (IFNAMSIZ 16); anything longer is not a zone.
+            if (e - addressEnd > 16 || (e < data.Length && data[e] is (byte)'-' or (byte)'%'))
+            {
+                e = addressEnd;
+            }
+
+            if (e == data.Length && !final)
+            {
+                return ~s;
+            }
+
+            while (e > addressEnd && data[e - 1] == '.')
+            {
+                e--;
+            }
+        }
+
+        if (addressEnd - s < 3 || (s > 0 && (CharFold.IsAlnum(data[s - 1]) || data[s - 1] == '.'))
+            || (e < data.Length && (e == addressEnd ? CharFold.IsAlnum(data[e]) : CharFold.IsAlnum(data[e]) || data[e] == '%')))
+        {
+            return 0;
+        }
+
+        var run = data[s..addressEnd];
+        Span<byte> normalized = stackalloc byte[64];
+
+        // Eight two-digit groups are an EUI-64 MAC, even though they also parse as IPv6.
+        if (_enabled[(int)PiiKind.MacAddress] && run.Length is 17 or 23 && e == addressEnd && IsColonMac(run))
+        {
+            var n = 0;
+            for (var k = 0; k < run.Length; k++)
+            {
+                if (k % 3 != 2)
+                {
+                    normalized[n++] = CharFold.Upper(run[k]);
+                }
+            }
+
+            Emit(DetectorMatch.Create(PiiKind.MacAddress, false, 0.8f, ContextHints.None, n), normalized, absBase + s, e - s);
+            return e;
+        }
+
+        if (_enabled[(int)PiiKind.IpAddress] && IpAddressDetector.TryMatchV6(run, normalized, out var match))
+        {
+            Emit(match, normalized, absBase + s, e - s);
+            return e;
+        }
+
+        return 0;
+    }
+
+    private static bool IsColonMac(ReadOnlySpan<byte> run)
+    {
+        for (var k = 0; k < run.Length; k++)
+        {
+            if (k % 3 == 2 ? run[k] != ':' : !CharFold.IsHex(run[k]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private int SkipLongRun(ReadOnlySpan<byte> data, int pos, bool final)
+    {
+        var rel = data[pos..].IndexOfAnyExcept(AsciiAlnum);
+        if (rel < 0)
+        {
+            _skipRun = !final;
+            return data.Length;
+        }
+
+        return pos + rel;
+    }
+
+    private int HandleWord(ReadOnlySpan<byte> data, int anchor, bool final, long absBase)
+    {
+        // Letters glued to the digits belong to the same group (E12345678, AD12…); more than four is a word, not an id.
+        var start = anchor;
+        var letters = 0;
+        while (true)
+        {
+            var n = CharFold.ReadBack(data, start, out var c);
+            if (n == 0 || !CharFold.IsLetter(c))
+            {
+                break;
+            }
+
+            start -= n;
+            if (++letters > 4)
+            {
+                return SkipLongRun(data, anchor, final);
+            }
+        }
+
+        // An e-mail whose local part starts here: let the '@' handler take all of it.
+        var p = anchor;
+        while (p < data.Length && p - start <= 64 && EmailDetector.IsLocal(data[p]))
+        {
+            p++;
+        }
+
+        if (p < data.Length && data[p] == '@')
+        {
+            return HandleEmail(data, p, final, absBase);
+        }
+
+        // The tail of a dash/dot/colon-joined run whose head was already judged (5.1.2.3.4, UUIDs, dates).
+        var before = CharFold.ReadBack(data, start, out var sepBefore);
+        if (before == 1 && sepBefore is (byte)'-' or (byte)'.' or (byte)':')
+        {
+            var before2 = CharFold.ReadBack(data, start - before, out var ch);
+            if (before2 > 0 && (sepBefore == ':' ? CharFold.IsDigit(ch) : CharFold.IsAlnum(ch)))
+            {
+                return SkipJoined(data, start, final);
+            }
+        }
+
+        var plusWidth = before > 0 && sepBefore == '+' ? before : 0;
+
+        // "NO 44 1850…", "ME 25 5403…": an IBAN country code written apart from its check digits.
+        if (letters == 0 && start >= 3 && data[start - 1] == ' ' && data[start - 2] is >= (byte)'A' and <= (byte)'Z'
+            && data[start - 3] is >= (byte)'A' and <= (byte)'Z' && (start == 3 || !CharFold.IsAlnum(data[start - 4])))
+        {
+            start -= 3;
+        }
+
+        Span<int> wStart = stackalloc int[MaxGroups];
+        Span<int> wEnd = stackalloc int[MaxGroups];
+        Span<byte> groups = stackalloc byte[MaxGroups];
+        Span<byte> seps = stackalloc byte[MaxGroups];
+        Span<byte> norm = stackalloc byte[MaxCompoundChars];
+        var wc = 0;
+        var nl = 0;
+        var pos = start;
+        byte sep = 0;
+        while (true)
+        {
+            var ws = pos;
+            var chars = 0;
+            while (true)
+            {
+                var n = CharFold.Read(data, pos, out var c);
+                if (n < 0 || (n == 0 && !final))
+                {
+                    if (!final)
+                    {
+                        return ~start;
+                    }
+
+                    break;
+                }
+
+                if (n == 0 || !CharFold.IsAlnum(c))
+                {
+                    break;
+                }
+
+                if (++chars > MaxWordChars)
+                {
+                    break;
+                }
+
+                pos += n;
+            }
+
+            if (chars > MaxWordChars)
+            {
+                if (wc == 0)
+                {
+                    return SkipLongRun(data, pos, final);
+                }
+
+                pos = ws;
+                break;
+            }
+
+            if (nl + chars > MaxCompoundChars)
+            {
+                pos = ws;
+                break;
+            }
+
+            for (var q = ws; q < pos;)
+            {
+                q += CharFold.Read(data, q, out var c);
+                norm[nl++] = CharFold.Upper(c);
+            }
+
+            wStart[wc] = ws;
+            wEnd[wc] = pos;
+            groups[wc] = (byte)chars;
+            seps[wc] = sep;
+            wc++;
+            if (wc == MaxGroups || pos - start > MaxCompoundBytes)
+            {
+                break;
+            }
+
+            var sn = CharFold.Read(data, pos, out var sc);
+            if (sn <= 0)
+            {
+                if (!final)
+                {
+                    return ~start;
+                }
+
+                break;
+            }
+
+            if (sc is not ((byte)' ' or (byte)'-' or (byte)'.' or (byte)':'))
+            {
+                break;
+            }
+
+            var an = CharFold.Read(data, pos + sn, out var ac);
+            if (an <= 0 && !final)
+            {
+                return ~start;
+            }
+
+            if (an <= 0 || !CharFold.IsAlnum(ac))
+            {
+                break;
+            }
+
+            sep = sc;
+            pos += sn;
+        }
+
+        var compoundEnd = wEnd[wc - 1];
+
+        // IPv6 written with hex groups and colons.
+        var touchesColon = (before > 0 && sepBefore == ':') || seps[..wc].IndexOf((byte)':') >= 0
+            || (compoundEnd < data.Length && data[compoundEnd] == ':');
+        if (touchesColon)
+        {
+            var run = TryHexColonRun(data, start, final, absBase);
+            if (run != 0)
+            {
+                return run;
+            }
+        }
+
+        // A check character in brackets right after a single group: A123456(7), 5686611(1).
+        byte suffix = 0;
+        var suffixEnd = compoundEnd;
+        if (wc == 1)
+        {
+            var n1 = CharFold.Read(data, compoundEnd, out var open);
+            if (n1 > 0 && open is (byte)'(' or (byte)'[')
+            {
+                var n2 = CharFold.Read(data, compoundEnd + n1, out var ch);
+                byte close = 0;
+                var n3 = n2 > 0 ? CharFold.Read(data, compoundEnd + n1 + n2, out close) : 0;
+                if (n2 > 0 && n3 > 0 && CharFold.IsAlnum(ch) && ((open == '(' && close == ')') || (open == '[' && close == ']')))
+                {
+                    suffix = CharFold.Upper(ch);
+                    suffixEnd = compoundEnd + n1 + n2 + n3;
+                }
+            }
+        }
+
+        Span<byte> normalized = stackalloc byte[MaxCompoundChars + 16];
+
+        // Licence plate: province character right before the first group.
+        if (start >= 3 && data[start - 3] is >= 0xE4 and <= 0xE9 && _enabled[(int)PiiKind.LicensePlate]
+            && LicensePlateDetector.TryMatch(data, wStart[0], wEnd[0], norm[..groups[0]], normalized, out var plate, out var ps, out var pe))
+        {
+            Emit(plate, normalized, absBase + ps, pe - ps);
+            return pe;
+        }
+
+        var nearby = ContextHints.None;
+        var offset = 0;
+        for (var i = 0; i < wc; offset += groups[i], i++)
+        {
+            if (i > 0 && seps[i] != ' ')
+            {
+                continue;
+            }
+
+            var length = 0;
+            for (var k = i; k < wc; k++)
+            {
+                length += groups[k];
+            }
+
+            for (var j = wc - 1; j >= i; length -= groups[j], j--)
+            {
+                if (j < wc - 1 && seps[j + 1] != ' ')
+                {
+                    continue;
+                }
+
+                var summary = (byte)0;
+                for (var k = i + 1; k <= j; k++)
+                {
+                    summary = summary == 0 || summary == seps[k] ? seps[k] : Candidate.MixedSeparators;
+                }
+
+                var useSuffix = i == j && j == wc - 1 ? suffix : (byte)0;
+                var candidate = new Candidate(norm.Slice(offset, length), groups[i..(j + 1)], summary, i == 0 && plusWidth > 0, useSuffix, _today);
+                var lookback = data[Math.Max(0, wStart[i] - LookbackBytes)..wStart[i]];
+                if (!TryDetect(candidate, seps[i..(j + 1)], normalized, lookback, ref nearby, out var match, out var groupsUsed))
+                {
+                    continue;
+                }
+
+                var spanStart = wStart[i];
+                if (i == 0 && plusWidth > 0 && match.Kind == PiiKind.Mobile)
+                {
+                    spanStart -= plusWidth;
+                }
+
+                var spanEnd = match.Kind is PiiKind.HkId or PiiKind.MoId && useSuffix != 0 ? suffixEnd : wEnd[i + groupsUsed - 1];
+                Emit(match, normalized, absBase + spanStart, spanEnd - spanStart);
+                return spanEnd;
+            }
+
+            nearby = ContextHints.None;
+        }
+
+        var last = 0;
+        while (last + 1 < wc && seps[last + 1] != ' ')
+        {
+            last++;
+        }
+
+        return wEnd[last];
+    }
+
+    private static int SkipJoined(ReadOnlySpan<byte> data, int pos, bool final)
+    {
+        while (pos < data.Length)
+        {
+            var n = CharFold.Read(data, pos, out var c);
+            if (n <= 0)
+            {
+                break;
+            }
+
+            if (CharFold.IsAlnum(c))
+            {
+                pos += n;
+                continue;
+            }
+
+            if (c is (byte)'-' or (byte)'.' or (byte)':')
+            {
+                var n2 = CharFold.Read(data, pos + n, out var c2);
+                if (n2 > 0 && CharFold.IsAlnum(c2))
+                {
+                    pos += n;
+                    continue;
+                }
+            }
+
+            break;
+        }
+
+        _ = final;
+        return pos;
+    }
+
+    /// <summary>
+    /// Runs the detectors in priority order; a detector that needs context and has none nearby (lookback window or
+    /// field name, computed once per candidate start) does not stop the later ones.
+    /// </summary>
+    private bool TryDetect(in Candidate c, ReadOnlySpan<byte> separators, Span<byte> normalized, ReadOnlySpan<byte> lookback, ref ContextHints nearby,
+        out DetectorMatch m, out int groupsUsed)
+    {
+        groupsUsed = c.Groups.Length;
+        var colon = c.Separator == ':' || (c.Separator == Candidate.MixedSeparators && separators.IndexOf((byte)':') >= 0);
+        for (var d = 0; d < DetectorOrder.Length; d++)
+        {
+            var kind = DetectorOrder[d];
+            if (!_enabled[(int)kind])
+            {
+                continue;
+            }
+
+            // Colons join only MAC groups, or an IPv4 address with its port.
+            if (colon && kind is not (PiiKind.MacAddress or PiiKind.IpAddress))
+            {
+                continue;
+            }
+
+            var found = kind switch
+            {
+                PiiKind.ResidentId => ResidentIdDetector.TryMatch(c, normalized, out m),
+                PiiKind.Uscc => UsccDetector.TryMatch(c, normalized, out m),
+                PiiKind.Imei => ImeiDetector.TryMatch(c, normalized, out m),
+                PiiKind.BankCard => BankCardDetector.TryMatch(c, normalized, out m),
+                PiiKind.Iban => IbanDetector.TryMatch(c, normalized, out m),
+                PiiKind.Mobile => MobileDetector.TryMatch(c, normalized, out m),
+                PiiKind.UsSsn => UsSsnDetector.TryMatch(c, normalized, out m),
+                PiiKind.Landline => LandlineDetector.TryMatch(c, normalized, out m),
+                PiiKind.HkId => HkIdDetector.TryMatch(c, normalized, out m),
+                PiiKind.TwId => TwIdDetector.TryMatch(c, normalized, out m),
+                PiiKind.MoId => MoIdDetector.TryMatch(c, normalized, out m),
+                PiiKind.Passport => PassportDetector.TryMatch(c, normalized, out m),
+                PiiKind.TravelPermit => TravelPermitDetector.TryMatch(c, normalized, out m),
+                PiiKind.MacAddress => MacAddressDetector.TryMatch(c, normalized, out m),
+                _ => IpAddressDetector.TryMatchV4(c, separators, normalized, out m, out groupsUsed),
+            };
+            if (!found)
+            {
+                continue;
+            }
+
+            if (m.RequiredContext != ContextHints.None)
+            {
+                if (nearby == ContextHints.None)
+                {
+                    nearby = ContextKeywords.FromText(lookback) | FieldHints | ContextHints.Computed;
+                }
+
+                if ((nearby & m.RequiredContext) == 0)
+                {
+                    continue;
+                }
+            }
+
+            return true;
+        }
+
+        m = default;
+        return false;
+    }
+
+    private void Emit(in DetectorMatch match, ReadOnlySpan<byte> normalized, long absStart, int length)
+    {
+        if (absStart < _emittedUpTo)
+        {
+            return;
+        }
+
+        _emittedUpTo = absStart + length;
+        _collector.Add(match.Kind, normalized[..match.NormalizedLength], absStart, length, match.Validated, match.Confidence, ResolveLocation());
+    }
+
+    private void EmitValue(PiiKind kind, ReadOnlySpan<byte> value, long absStart, int length, float confidence) =>
+        _collector.Add(kind, value, absStart, length, false, confidence, ResolveLocation());
+
+    private string ResolveLocation() => _location ??= _locationSource?.DescribeLocation() ?? "body";
+}

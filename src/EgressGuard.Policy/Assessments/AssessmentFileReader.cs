@@ -1,0 +1,321 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace EgressGuard.Policy.Assessments;
+
+/// <summary>
+/// Reads the v0 assessment file: a JSON array of records. Every problem is reported (not just the
+/// first), each prefixed with the record's index and id, and a file with any error yields no records
+/// so a half-valid file never replaces a good snapshot.
+/// </summary>
+public static class AssessmentFileReader
+{
+    /// <summary>Files larger than this are refused rather than parsed.</summary>
+    public const long MaxFileBytes = 16 * 1024 * 1024;
+
+    private static readonly string[] KnownFields =
+        ["Id", "Recipient", "Mechanism", "Destinations", "Categories", "ValidFrom", "ValidTo", "Reference", "Notes"];
+
+    /// <summary>Reads and validates the file at <paramref name="path"/>.</summary>
+    public static AssessmentLoadResult ReadFile(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return AssessmentLoadResult.Failed($"assessments file '{path}': not found");
+            }
+
+            if (info.Length > MaxFileBytes)
+            {
+                return AssessmentLoadResult.Failed($"assessments file '{path}': {info.Length} bytes is over the {MaxFileBytes}-byte limit");
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return AssessmentLoadResult.Failed($"assessments file '{path}': {e.Message}");
+        }
+
+        var result = Read(bytes);
+        return result.Succeeded
+            ? result
+            : AssessmentLoadResult.Failed([.. result.Errors.Select(e => $"assessments file '{path}': {e}")]);
+    }
+
+    /// <summary>Reads and validates UTF-8 JSON.</summary>
+    public static AssessmentLoadResult Read(ReadOnlySpan<byte> utf8Json)
+    {
+        JsonDocument? document = null;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 });
+            if (!JsonDocument.TryParseValue(ref reader, out var parsed))
+            {
+                return AssessmentLoadResult.Failed("empty document");
+            }
+
+            document = parsed;
+
+            // TryParseValue stops after the first value; anything but comments after it (a second
+            // array from a bad merge, stray text) would otherwise be ignored silently.
+            if (reader.Read())
+            {
+                document.Dispose();
+                return AssessmentLoadResult.Failed("not valid JSON: unexpected content after the top-level array");
+            }
+        }
+        catch (JsonException e)
+        {
+            document?.Dispose();
+            return AssessmentLoadResult.Failed($"not valid JSON: {e.Message}");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return AssessmentLoadResult.Failed("the document must be a JSON array of assessment records");
+            }
+
+            var errors = new List<string>();
+            var records = new List<AssessmentRecord>();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                var record = ReadRecord(element, index, errors);
+                if (record is not null && !ids.Add(record.Id))
+                {
+                    errors.Add($"[{index}] Id '{record.Id}': duplicate id");
+                }
+                else if (record is not null)
+                {
+                    records.Add(record);
+                }
+
+                index++;
+            }
+
+            return errors.Count > 0 ? AssessmentLoadResult.Failed([.. errors]) : AssessmentLoadResult.Loaded(records);
+        }
+    }
+
+    private static AssessmentRecord? ReadRecord(JsonElement element, int index, List<string> errors)
+    {
+        var before = errors.Count;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"[{index}]: must be an object");
+            return null;
+        }
+
+        var id = GetString(element, "Id");
+        var where = string.IsNullOrWhiteSpace(id) ? $"[{index}]" : $"[{index}] Id '{id}'";
+        void Error(string message) => errors.Add($"{where}: {message}");
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (Array.FindIndex(KnownFields, f => string.Equals(f, property.Name, StringComparison.OrdinalIgnoreCase)) < 0)
+            {
+                Error($"unknown field '{property.Name}' (known: {string.Join(", ", KnownFields)})");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            Error("Id is required");
+        }
+
+        var recipient = GetString(element, "Recipient");
+        if (string.IsNullOrWhiteSpace(recipient))
+        {
+            Error("Recipient is required");
+        }
+
+        var mechanismText = GetString(element, "Mechanism");
+        TransferMechanism mechanism = default;
+        if (string.IsNullOrWhiteSpace(mechanismText))
+        {
+            Error("Mechanism is required (SecurityAssessment, StandardContract, Certification or Exempt)");
+        }
+        else if (!Enum.TryParse(mechanismText, ignoreCase: true, out mechanism) || !Enum.IsDefined(mechanism) || !mechanismText.Trim().All(char.IsAsciiLetter))
+        {
+            Error($"Mechanism '{mechanismText}' is not one of SecurityAssessment, StandardContract, Certification, Exempt");
+        }
+
+        var destinations = new List<DestinationPattern>();
+        var destinationTexts = GetStringArray(element, "Destinations", Error);
+        if (destinationTexts is null || destinationTexts.Count == 0)
+        {
+            Error("Destinations must list at least one host, *.suffix, CIDR or country:XX");
+        }
+        else
+        {
+            for (var i = 0; i < destinationTexts.Count; i++)
+            {
+                if (DestinationPattern.TryParse(destinationTexts[i], out var pattern, out var patternError))
+                {
+                    destinations.Add(pattern!);
+                }
+                else
+                {
+                    Error($"Destinations[{i}]: {patternError}");
+                }
+            }
+        }
+
+        var categories = GetStringArray(element, "Categories", Error);
+        if (categories is null || categories.Count == 0)
+        {
+            Error("Categories must list the permitted personal-information types, or \"*\" for all");
+        }
+        else
+        {
+            for (var i = 0; i < categories.Count; i++)
+            {
+                if (!IsCategoryName(categories[i]))
+                {
+                    Error($"Categories[{i}]: '{categories[i]}' is not \"*\" or a type name such as cn_mobile");
+                }
+            }
+        }
+
+        var validFrom = GetDate(element, "ValidFrom", Error);
+        var validTo = GetDate(element, "ValidTo", Error);
+        if (validFrom is { } from && validTo is { } to && to < from)
+        {
+            Error($"ValidTo {to:yyyy-MM-dd} is before ValidFrom {from:yyyy-MM-dd}");
+        }
+
+        var reference = GetOptionalString(element, "Reference", Error);
+        var notes = GetOptionalString(element, "Notes", Error);
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        return new AssessmentRecord
+        {
+            Id = id!.Trim(),
+            Recipient = recipient!.Trim(),
+            Mechanism = mechanism,
+            Destinations = destinations,
+            Categories = categories!,
+            ValidFrom = validFrom!.Value,
+            ValidTo = validTo!.Value,
+            Reference = reference,
+            Notes = notes,
+        };
+    }
+
+    private static bool IsCategoryName(string name)
+    {
+        if (name == "*")
+        {
+            return true;
+        }
+
+        if (name.Length is 0 or > 64 || !char.IsAsciiLetterLower(name[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static string? GetString(JsonElement element, string name) =>
+        TryGetProperty(element, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string? GetOptionalString(JsonElement element, string name, Action<string> error)
+    {
+        if (!TryGetProperty(element, name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            error($"{name} must be a string");
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    private static List<string>? GetStringArray(JsonElement element, string name, Action<string> error)
+    {
+        if (!TryGetProperty(element, name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            error($"{name} must be an array of strings");
+            return null;
+        }
+
+        var list = new List<string>();
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                list.Add(item.GetString()!);
+            }
+            else
+            {
+                error($"{name}[{i}] must be a string");
+            }
+
+            i++;
+        }
+
+        return list;
+    }
+
+    private static DateOnly? GetDate(JsonElement element, string name, Action<string> error)
+    {
+        if (!TryGetProperty(element, name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            error($"{name} is required (an ISO date, YYYY-MM-DD, read as a China calendar day)");
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String
+            && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        error($"{name} '{value}' is not an ISO date (YYYY-MM-DD)");
+        return null;
+    }
+}

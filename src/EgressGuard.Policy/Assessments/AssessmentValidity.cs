@@ -1,0 +1,17 @@
+namespace EgressGuard.Policy.Assessments;
+
+/// <summary>Whether a record covers a given instant (and, as a miss reason, the content found).</summary>
+public enum AssessmentValidity
+{
+    /// <summary>Inside <c>ValidFrom</c>..<c>ValidTo</c>.</summary>
+    Valid,
+
+    /// <summary>Before 00:00 China time of <c>ValidFrom</c>.</summary>
+    NotYetValid,
+
+    /// <summary>After the end of <c>ValidTo</c>.</summary>
+    Expired,
+
+    /// <summary>Valid, but the personal-information types found are not all among its <c>Categories</c> (a miss reason only).</summary>
+    CategoryNotCovered,
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using EgressGuard.Geo;
+using EgressGuard.Ledger.Records;
+using EgressGuard.Policy;
+using EgressGuard.Policy.Decisions;
+using EgressGuard.Policy.Networks;
+using EgressGuard.Proxy.Configuration;
+
+namespace EgressGuard.Proxy.Flows;
+
+/// <summary>
+/// The common front of every listener: client check → resolve the name once → geo → decision.
+/// The address returned is the only one the flow may dial (no second DNS lookup, so no DNS
+/// rebinding between decision and connection).
+/// </summary>
+public sealed class FlowDecider
+{
+    private readonly PolicyStore _policy;
+    private readonly CountryResolver _geo;
+    private readonly IHostResolver _resolver;
+    private readonly TimeProvider _time;
+    private readonly ProxySettings _settings;
+
+    /// <summary>Creates the decider.</summary>
+    public FlowDecider(PolicyStore policy, CountryResolver geo, IHostResolver resolver, TimeProvider time, ProxySettings settings)
+    {
+        _policy = policy;
+        _geo = geo;
+        _resolver = resolver;
+        _time = time;
+        _settings = settings;
+        GeoDatabaseBuild = geo.Database.BuildDate.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Build date of the country database, as written into records.</summary>
+    public string GeoDatabaseBuild { get; }
+
+    /// <summary>The policy store (for health output).</summary>
+    public PolicyStore Policy => _policy;
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>Whether a client may use the proxy at all, under the current snapshot.</summary>
+    public bool IsClientAllowed(IPAddress client) => _policy.Current.AllowedClients.Contains(client);
+
+    /// <summary>A decision for a client refused before it named any destination.</summary>
+    public FlowDecision RefuseClient(IPAddress client)
+    {
+        var now = _time.GetUtcNow();
+        return new FlowDecision(Guid.CreateVersion7(now), now, _policy.Current, client, string.Empty, 0, null, null,
+            new TransferDecision(TransferVerdict.Block, ReasonCode.ClientNotAllowed, false, null));
+    }
+
+    /// <summary>Decides a flow to <paramref name="host"/>:<paramref name="port"/>.</summary>
+    public async ValueTask<FlowDecision> DecideAsync(IPAddress client, string host, int port, bool tunnel, CancellationToken cancellationToken)
+    {
+        var policy = _policy.Current;
+        var now = _time.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        host = HostName.Normalize(host);
+        if (!policy.AllowedClients.Contains(client))
+        {
+            return new FlowDecision(id, now, policy, client, host, port, null, null,
+                new TransferDecision(TransferVerdict.Block, ReasonCode.ClientNotAllowed, false, null));
+        }
+
+        var destination = await ResolveAsync(host, cancellationToken);
+        if (destination is null)
+        {
+            return new FlowDecision(id, now, policy, client, host, port, null, null,
+                new TransferDecision(TransferVerdict.Failed, ReasonCode.DestinationUnresolvable, false, null));
+        }
+
+        var country = _geo.Resolve(destination).Country;
+        var context = new TransferContext(client, host, destination, port, country, tunnel);
+        var decision = TransferPolicy.Decide(policy, context, now);
+        return new FlowDecision(id, now, policy, client, host, port, destination, country, decision);
+    }
+
+    /// <summary>The ledger record of a finished (or refused) flow.</summary>
+    public TransferRecord ToRecord(FlowDecision flow, TransferKind kind, string? method, int status, long bytesUp, long bytesDown, TransferVerdict? verdictOverride = null, ReasonCode? reasonOverride = null) => new()
+    {
+        Id = flow.Id,
+        Time = flow.Time,
+        Kind = kind,
+        Client = flow.Client.IsIPv4MappedToIPv6 ? flow.Client.MapToIPv4().ToString() : flow.Client.ToString(),
+        Host = flow.Host,
+        Ip = flow.Destination?.ToString(),
+        Port = flow.Port,
+        Country = flow.Country,
+        Outbound = flow.Decision.Outbound,
+        Mode = flow.Policy.Mode,
+        Decision = verdictOverride ?? flow.Decision.Verdict,
+        Reason = reasonOverride ?? flow.Decision.Reason,
+        AssessmentId = flow.Decision.Assessment?.Id,
+        Method = method,
+        Status = status,
+        BytesUp = bytesUp,
+        BytesDown = bytesDown,
+        Duration = _time.GetUtcNow() - flow.Time,
+        GeoDatabaseBuild = GeoDatabaseBuild,
+    };
+
+    private async ValueTask<IPAddress?> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return literal.IsIPv4MappedToIPv6 ? literal.MapToIPv4() : literal;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_settings.ResolveTimeout);
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await _resolver.ResolveAsync(host, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        // Prefer IPv4 (the common case for egress links); the flow dials exactly this one address.
+        IPAddress? first = null;
+        foreach (var address in addresses)
+        {
+            if (address.AddressFamily == AddressFamily.InterNetwork)
+            {
+                return address;
+            }
+
+            first ??= address;
+        }
+
+        return first is { IsIPv4MappedToIPv6: true } ? first.MapToIPv4() : first;
+    }
+}

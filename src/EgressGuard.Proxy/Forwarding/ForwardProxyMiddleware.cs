@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Net;
+using EgressGuard.Ledger.Records;
+using EgressGuard.Policy.Decisions;
+using EgressGuard.Proxy.Flows;
+using EgressGuard.Proxy.Responses;
+using EgressGuard.Proxy.Telemetry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace EgressGuard.Proxy.Forwarding;
+
+/// <summary>
+/// The HTTP side of the explicit proxy (terminal middleware). Absolute-form requests
+/// (<c>GET http://host/path</c>) are decided and forwarded with YARP's <see cref="IHttpForwarder"/>;
+/// origin-form requests to the proxy itself get <c>/healthz</c> and <c>/proxy.pac</c>.
+/// </summary>
+public sealed class ForwardProxyMiddleware
+{
+    private readonly ProxyServices _services;
+    private readonly IHttpForwarder _forwarder;
+    private readonly HttpMessageInvoker _upstream;
+    private readonly ForwarderRequestConfig _requestConfig;
+    private readonly Func<HttpContext, Task> _originForm;
+
+    /// <summary>Creates the middleware.</summary>
+    public ForwardProxyMiddleware(ProxyServices services, IHttpForwarder forwarder, HttpMessageInvoker upstream, Func<HttpContext, Task> originForm)
+    {
+        _services = services;
+        _forwarder = forwarder;
+        _upstream = upstream;
+        _originForm = originForm;
+        _requestConfig = new ForwarderRequestConfig
+        {
+            ActivityTimeout = services.Settings.UpstreamActivityTimeout,
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+    }
+
+    /// <summary>Handles one request.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        if (rawTarget.StartsWith('/'))
+        {
+            await _originForm(context);
+            return;
+        }
+
+        if (HttpMethods.IsConnect(context.Request.Method))
+        {
+            await WritePlainAsync(context, 400, "CONNECT must be the first request on a new connection\n");
+            return;
+        }
+
+        if (!TryParseTarget(rawTarget, out var host, out var port, out var authority, out var problem))
+        {
+            _services.Metrics.BadRequest();
+            await WritePlainAsync(context, 400, problem + "\n");
+            return;
+        }
+
+        var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var aborted = context.RequestAborted;
+        var flow = await _services.Decider.DecideAsync(client, host, port, tunnel: false, aborted);
+        ProxyLog.Decided(_services.Logger, flow.Decision.Verdict, flow.Decision.Reason, client, flow.Host, flow.Port, flow.Country, flow.Id);
+
+        if (!flow.Decision.Proceeds)
+        {
+            var status = flow.Decision.Verdict == TransferVerdict.Failed ? StatusCodes.Status502BadGateway : StatusCodes.Status403Forbidden;
+            await WriteBlockPageAsync(context, flow, status);
+            await _services.RecordAsync(_services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, status, 0, 0));
+            return;
+        }
+
+        var requestBody = new CountingStream(context.Request.Body);
+        var responseBody = new CountingStream(context.Response.Body);
+        context.Request.Body = requestBody;
+        context.Response.Body = responseBody;
+        context.Features.Set(new ForwardState(authority, new IPEndPoint(flow.Destination!, flow.Port)));
+
+        var destinationPrefix = flow.Destination!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? "http://[" + flow.Destination + "]:" + flow.Port.ToString(CultureInfo.InvariantCulture)
+            : "http://" + flow.Destination + ":" + flow.Port.ToString(CultureInfo.InvariantCulture);
+        var error = await _forwarder.SendAsync(context, destinationPrefix, _upstream, _requestConfig, ForwardTransformer.Instance);
+
+        var record = _services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, context.Response.StatusCode, requestBody.BytesRead, responseBody.BytesWritten);
+        if (error != ForwarderError.None)
+        {
+            ProxyLog.UpstreamFailed(_services.Logger, flow.Host, flow.Port, flow.Id, error.ToString());
+            if (error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.NoAvailableDestinations)
+            {
+                record = record with { Decision = TransferVerdict.Failed, Reason = ReasonCode.UpstreamUnreachable };
+            }
+        }
+
+        await _services.RecordAsync(record);
+    }
+
+    /// <summary>
+    /// Parses an absolute-form target. Only <c>http</c> is forwarded (HTTPS goes through CONNECT);
+    /// user-info in the URI is refused (it is a credential-leak and spoofing vector).
+    /// </summary>
+    internal static bool TryParseTarget(string rawTarget, out string host, out int port, out string authority, out string problem)
+    {
+        host = authority = problem = string.Empty;
+        port = 0;
+        if (!Uri.TryCreate(rawTarget, UriKind.Absolute, out var uri))
+        {
+            problem = "bad request target: absolute-form http:// URL expected";
+            return false;
+        }
+
+        if (!string.Equals(uri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal))
+        {
+            problem = string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal)
+                ? "https:// targets must use CONNECT"
+                : "unsupported scheme '" + uri.Scheme + "' (only http:// is forwarded; use CONNECT for TLS)";
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            problem = "user-info in the request target is refused";
+            return false;
+        }
+
+        host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.IdnHost;
+        port = uri.Port;
+        authority = uri.IsDefaultPort ? uri.Host : uri.Authority;
+        if (host.Length == 0 || port is < 1 or > 65535)
+        {
+            problem = "bad host or port in request target";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task WriteBlockPageAsync(HttpContext context, FlowDecision flow, int status)
+    {
+        var body = BlockPage.Render(flow, status);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        context.Response.Headers[ProxyHeaders.Reason] = flow.Decision.Reason.ToString();
+        context.Response.Headers[ProxyHeaders.Reference] = flow.Id.ToString("D");
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    private static Task WritePlainAsync(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text, context.RequestAborted);
+    }
+}

@@ -1,0 +1,73 @@
+using EgressGuard.Proxy.Configuration;
+using EgressGuard.Proxy.Connect;
+using EgressGuard.Proxy.Flows;
+using EgressGuard.Proxy.Forwarding;
+using EgressGuard.Proxy.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace EgressGuard.Proxy;
+
+/// <summary>Wires the explicit proxy into a host: services, Kestrel listeners, the request pipeline.</summary>
+public static class ProxyHostingExtensions
+{
+    /// <summary>
+    /// Registers the proxy. The caller registers <see cref="Policy.PolicyStore"/>,
+    /// <see cref="Geo.CountryResolver"/>, <see cref="Ledger.Storage.ITransferLedger"/> and
+    /// <see cref="TimeProvider"/>; an <see cref="IHostResolver"/> defaults to the system resolver.
+    /// </summary>
+    public static IServiceCollection AddEgressGuardProxy(this IServiceCollection services, ProxySettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddHttpForwarder();
+        services.AddMetrics();
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<FlowDecider>();
+        services.AddSingleton<ProxyServices>();
+        services.AddSingleton<OriginFormEndpoints>();
+        services.AddSingleton(_ => UpstreamInvoker.Create(settings.ConnectTimeout));
+        if (!services.Any(d => d.ServiceType == typeof(IHostResolver)))
+        {
+            services.AddSingleton<IHostResolver, SystemHostResolver>();
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the proxy listeners to Kestrel with the CONNECT connection middleware in front, and
+    /// applies the head limits (size → 431, slow head → closed) to the HTTP path as well.
+    /// </summary>
+    public static void ListenEgressGuardProxy(this KestrelServerOptions kestrel, ProxySettings settings)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestHeadersTotalSize = settings.MaxHeaderBytes;
+        kestrel.Limits.MaxRequestLineSize = Math.Min(settings.MaxHeaderBytes, kestrel.Limits.MaxRequestLineSize);
+        kestrel.Limits.RequestHeadersTimeout = settings.HeaderTimeout;
+        kestrel.Limits.MaxRequestBodySize = null; // uploads of any size pass; inspection bounds its own buffering
+        kestrel.Limits.MaxConcurrentConnections = null;
+        foreach (var endpoint in settings.Listen)
+        {
+            kestrel.Listen(endpoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(next => new ConnectMiddleware(next, listen.ApplicationServices.GetRequiredService<ProxyServices>()).OnConnectionAsync);
+            });
+        }
+    }
+
+    /// <summary>Makes the proxy the terminal request handler.</summary>
+    public static void UseEgressGuardProxy(this IApplicationBuilder app)
+    {
+        var services = app.ApplicationServices;
+        var origin = services.GetRequiredService<OriginFormEndpoints>();
+        var middleware = new ForwardProxyMiddleware(
+            services.GetRequiredService<ProxyServices>(),
+            services.GetRequiredService<IHttpForwarder>(),
+            services.GetRequiredService<HttpMessageInvoker>(),
+            origin.HandleAsync);
+        app.Run(middleware.InvokeAsync);
+    }
+}

@@ -1,0 +1,47 @@
+using EgressGuard.Geo;
+using EgressGuard.Policy.Decisions;
+using EgressGuard.Policy.Networks;
+using EgressGuard.Proxy.Configuration;
+
+namespace EgressGuard.Configuration;
+
+/// <summary>
+/// The whole validated configuration of one appliance, immutable. Built by
+/// <see cref="ConfigLoader"/> from embedded defaults, the JSON file and <c>EGRESSGUARD__</c>
+/// environment variables; every key is documented in <c>config/README.md</c>.
+/// </summary>
+public sealed record ApplianceSettings
+{
+    /// <summary><c>Mode</c>: Enforce or Monitor (default Monitor).</summary>
+    public EnforcementMode Mode { get; init; } = EnforcementMode.Monitor;
+
+    /// <summary><c>HomeJurisdictions</c>: default <c>["CN"]</c>.</summary>
+    public IReadOnlyList<string> HomeJurisdictions { get; init; } = ["CN"];
+
+    /// <summary><c>DataDirectory</c>, absolute. Default <c>./data</c>.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary><c>Proxy</c> listeners and limits.</summary>
+    public ProxySettings Proxy { get; init; } = new();
+
+    /// <summary><c>Proxy:AllowedClients</c>: default loopback only.</summary>
+    public required NetworkSet AllowedClients { get; init; }
+
+    /// <summary><c>Proxy:AllowPrivateDestinations</c>: default none.</summary>
+    public NetworkSet AllowPrivateDestinations { get; init; } = NetworkSet.Empty;
+
+    /// <summary><c>Proxy:ConnectPorts</c>: default <c>[443]</c>; <c>["*"]</c> (stored as empty) allows every port.</summary>
+    public IReadOnlyList<int> ConnectPorts { get; init; } = [443];
+
+    /// <summary><c>Geo:Database</c>, absolute.</summary>
+    public required string GeoDatabase { get; init; }
+
+    /// <summary><c>Geo:Overrides</c>.</summary>
+    public IReadOnlyList<GeoOverride> GeoOverrides { get; init; } = [];
+
+    /// <summary><c>Assessments:File</c>, absolute. Default <c>{DataDirectory}/assessments.json</c>.</summary>
+    public required string AssessmentsFile { get; init; }
+
+    /// <summary>The config file these settings came from, if any.</summary>
+    public string? SourceFile { get; init; }
+}

@@ -1,0 +1,3 @@
+using EgressGuard.Commands;
+
+return await Cli.RunAsync(args);

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using EgressGuard.Tests.Common;
+
+namespace EgressGuard.FunctionalTests.Infrastructure;
+
+/// <summary>The built <c>egressguard</c> program, run as a user runs it.</summary>
+internal static class EgressGuardCli
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "egressguard.dll");
+
+    public static Task<ProcessRunner.Result> RunAsync(string workingDirectory, params string[] arguments) =>
+        ProcessRunner.RunAsync("dotnet", [Dll, .. arguments], TimeSpan.FromSeconds(60), workingDirectory);
+
+    public static Task<ProcessRunner.Result> RunWithEnvironmentAsync(string workingDirectory, IDictionary<string, string> environment, params string[] arguments) =>
+        ProcessRunner.RunAsync("dotnet", [Dll, .. arguments], TimeSpan.FromSeconds(60), workingDirectory, environment);
+
+    /// <summary>Starts <c>egressguard run</c> in the background.</summary>
+    public static Process Start(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(Dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Sends SIGTERM (a graceful stop, as systemd does) and waits for the exit.</summary>
+    public static async Task<int> StopAsync(Process process)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(cts.Token);
+        return process.ExitCode;
+    }
+
+    /// <summary>Waits (bounded) until <c>/healthz</c> answers on <paramref name="port"/>.</summary>
+    public static async Task WaitForHealthAsync(int port, Process process)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 150; i++)
+        {
+            Assert.False(process.HasExited, "egressguard run exited early with code " + (process.HasExited ? process.ExitCode : 0));
+            try
+            {
+                using var response = await client.GetAsync($"http://127.0.0.1:{port}/healthz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException("egressguard did not become healthy within 15 s");
+    }
+
+    /// <summary>A currently free loopback port (the kernel picks it; a tiny race is acceptable in tests).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
