@@ -9,21 +9,29 @@
 # exit; every socket it opens is on 127.0.0.0/8. Run as root if packages need installing.
 #
 # Knobs (environment): N=40000 requests per full-speed run, C=50 concurrent connections,
-# WARMUP_N=5000 unmeasured requests per target and scenario first, MODERATE_RPS=1000 total
+# WARMUP_SECONDS=10 of unmeasured load per target and scenario first, ROUNDS=3 (every cell is the
+# median round; all rounds are listed), MODERATE_RPS=1000 total
 # requests/s with MODERATE_C=10 connections for MODERATE_SECONDS=15, EGRESSGUARD_DIR=a published
-# egressguard to reuse (skips `dotnet publish`), KEEP_WORK=1 keeps the temp dir (configs, logs).
+# egressguard to reuse (skips `dotnet publish`), KEEP_WORK=1 keeps the temp dir (configs, logs),
+# EGRESSGUARD_LOG_LEVEL=Warning (Information = per-request console lines, the shipped default),
+# INSPECTION=true (false switches EgressGuard's content inspection off, to see what it costs),
+# WAIT_IDLE_MINUTES=0 (on a shared box: wait up to this long for 5 s with < 0.25 cores busy).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 N="${N:-40000}"
 C="${C:-50}"
-WARMUP_N="${WARMUP_N:-5000}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-10}"
+ROUNDS="${ROUNDS:-3}"
 MODERATE_RPS="${MODERATE_RPS:-1000}"
 MODERATE_C="${MODERATE_C:-10}"
 MODERATE_SECONDS="${MODERATE_SECONDS:-15}"
 EGRESSGUARD_DIR="${EGRESSGUARD_DIR:-}"
 KEEP_WORK="${KEEP_WORK:-0}"
+EGRESSGUARD_LOG_LEVEL="${EGRESSGUARD_LOG_LEVEL:-Warning}"
+INSPECTION="${INSPECTION:-true}"
+WAIT_IDLE_MINUTES="${WAIT_IDLE_MINUTES:-0}"
 ORIGIN_ADDRESS=127.0.0.3
 POST_BYTES=10240
 
@@ -87,8 +95,8 @@ fill() { # fill TEMPLATE OUT: replace @VAR@ with the shell variable VAR
   local line
   sed -e "s|@ORIGIN_ADDRESS@|$ORIGIN_ADDRESS|g" -e "s|@ORIGIN_PORT@|$ORIGIN_PORT|g" \
       -e "s|@SQUID_PORT@|$SQUID_PORT|g" -e "s|@SQUID_DIR@|$work/squid|g" -e "s|@NGINX_DIR@|$work/nginx|g" \
-      -e "s|@EGRESSGUARD_PORT@|$EGRESSGUARD_PORT|g" -e "s|@GEO_DATABASE@|${GEO_DATABASE:-}|g" "$1" > "$2"
-  if line="$(grep -n '@[A-Z_]*@' "$2")"; then die "unfilled placeholder in $2: $line"; fi
+      -e "s|@EGRESSGUARD_PORT@|$EGRESSGUARD_PORT|g" -e "s|@GEO_DATABASE@|${GEO_DATABASE:-}|g" -e "s|@INSPECTION@|$INSPECTION|g" "$1" > "$2"
+  if line="$(grep -v '^ *#' "$2" | grep -n '@[A-Z_]*@')"; then die "unfilled placeholder in $2: $line"; fi
 }
 
 wait_http() { # wait_http DESCRIPTION PID CURL-ARGS...: until curl gets a 200 (or the process dies)
@@ -106,7 +114,18 @@ ORIGIN_PORT="$(free_port)"
 SQUID_PORT="$(free_port)"
 EGRESSGUARD_PORT="$(free_port)"
 origin="http://$ORIGIN_ADDRESS:$ORIGIN_PORT"
-head -c "$POST_BYTES" /dev/urandom > "$work/body-10k.bin"
+# The POST body: 10 KB of order-like JSON with no personal information in it (what inspection
+# sees most of the time), exactly POST_BYTES long.
+awk -v size="$POST_BYTES" 'BEGIN {
+  s = "{\"orders\":["
+  for (i = 1; length(s) < size - 200; i++) {
+    s = s sprintf("%s{\"id\":%d,\"sku\":\"SKU-%06d\",\"qty\":%d,\"warehouse\":\"WH-%02d\",\"note\":\"standard shipping\"}", i > 1 ? "," : "", i, i * 7919 % 1000000, i % 9 + 1, i % 17)
+  }
+  s = s "],\"pad\":\""
+  while (length(s) < size - 2) s = s "x"
+  printf "%s\"}", s
+}' > "$work/body-10k.json"
+[ "$(stat -c %s "$work/body-10k.json")" = "$POST_BYTES" ] || die "POST body is not $POST_BYTES bytes"
 
 # --- origin: nginx ----------------------------------------------------------------------------
 mkdir -p "$work/nginx"
@@ -116,7 +135,7 @@ nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" 2>"$work/nginx/stde
 nginx_pid=$!
 started+=("$nginx_pid")
 wait_http "nginx" "$nginx_pid" "$origin/small"
-[ "$(curl -s -X POST --data-binary "@$work/body-10k.bin" "$origin/upload")" = stored ] || die "nginx POST check failed"
+[ "$(curl -s -X POST --data-binary "@$work/body-10k.json" "$origin/upload")" = stored ] || die "nginx POST check failed"
 log "origin nginx on $origin (pid $nginx_pid)"
 
 # --- squid ----------------------------------------------------------------------------------
@@ -147,19 +166,24 @@ mkdir -p "$work/egressguard"
 fill "$here/egressguard.json.template" "$work/egressguard/egressguard.json"
 cp "$here/assessments.json.template" "$work/egressguard/assessments.json"
 "$EGRESSGUARD_DIR/egressguard" config check "$work/egressguard/egressguard.json" >&2 || die "egressguard config check failed"
-(cd "$work/egressguard" && exec "$EGRESSGUARD_DIR/egressguard" run --config "$work/egressguard/egressguard.json") \
+# The config's "Logging" section is validated but (today) not applied by `egressguard run`, which
+# logs at Information: three console lines per request (EgressGuard's decision line and two of
+# YARP's). The standard ASP.NET Core environment variable does reach the logger, so set the level
+# there too. EGRESSGUARD_LOG_LEVEL=Information measures what a default install does.
+(cd "$work/egressguard" && Logging__LogLevel__Default="$EGRESSGUARD_LOG_LEVEL" \
+  exec "$EGRESSGUARD_DIR/egressguard" run --config "$work/egressguard/egressguard.json") \
   >"$work/egressguard/stdout.log" 2>&1 &
 egressguard_pid=$!
 started+=("$egressguard_pid")
 wait_http "egressguard" "$egressguard_pid" "http://127.0.0.1:$EGRESSGUARD_PORT/healthz"
 wait_http "egressguard (proxying)" "$egressguard_pid" -x "http://127.0.0.1:$EGRESSGUARD_PORT" "$origin/small"
-[ "$(curl -s -x "http://127.0.0.1:$EGRESSGUARD_PORT" -X POST --data-binary "@$work/body-10k.bin" "$origin/upload")" = stored ] \
+[ "$(curl -s -x "http://127.0.0.1:$EGRESSGUARD_PORT" -X POST -H 'Content-Type: application/json' --data-binary "@$work/body-10k.json" "$origin/upload")" = stored ] \
   || die "POST through egressguard failed"
-log "egressguard on 127.0.0.1:$EGRESSGUARD_PORT (pid $egressguard_pid, geo $GEO_DATABASE)"
+log "egressguard on 127.0.0.1:$EGRESSGUARD_PORT (pid $egressguard_pid, inspection $INSPECTION, log level $EGRESSGUARD_LOG_LEVEL, geo $GEO_DATABASE)"
 
 # --- measurement ----------------------------------------------------------------------------
 clk_tck="$(getconf CLK_TCK)"
-proxy_of() { case "$1" in direct) echo "" ;; egressguard) echo "127.0.0.1:$EGRESSGUARD_PORT" ;; squid) echo "127.0.0.1:$SQUID_PORT" ;; esac; }
+proxy_of() { case "$1" in direct) echo "" ;; egressguard) echo "http://127.0.0.1:$EGRESSGUARD_PORT" ;; squid) echo "http://127.0.0.1:$SQUID_PORT" ;; esac; }
 server_pid_of() { case "$1" in direct) echo "$nginx_pid" ;; egressguard) echo "$egressguard_pid" ;; squid) echo "$squid_pid" ;; esac; }
 
 # CPU ticks (user+system) of a process and its direct children (nginx workers).
@@ -172,24 +196,30 @@ ticks() {
   echo "$total"
 }
 
-# run_hey OUT TARGET SCENARIO EXTRA-HEY-ARGS...: one hey run; writes "rps p50ms p99ms proxycores nginxcores clientcores ok"
+# Busy and total CPU ticks of the whole machine (busy = user+nice+system+irq+softirq+steal), to
+# see what else ran. Total ticks / cores is the wall time on the same clock as the process ticks.
+busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+ncpu="$(grep -c '^cpu[0-9]' /proc/stat)"
+
+# run_hey OUT TARGET SCENARIO EXTRA-HEY-ARGS...: one hey run; writes
+# "rps p50ms p99ms proxy-cores nginx-cores hey-cores ok-responses bad-status errors other-cores proxy-cpu-us-per-request"
 run_hey() {
   local out="$1" target="$2" scenario="$3"
   shift 3
-  local proxy url args=() server t0 t1 n0 n1 s0 s1 cpu
+  local proxy url args=() server n0 n1 s0 s1 b0 b1 a0 a1 cu cs
   proxy="$(proxy_of "$target")"
   server="$(server_pid_of "$target")"
   case "$scenario" in
     get) url="$origin/small" ;;
-    post) url="$origin/upload"; args+=(-m POST -D "$work/body-10k.bin" -T application/octet-stream) ;;
+    post) url="$origin/upload"; args+=(-m POST -D "$work/body-10k.json" -T application/json) ;;
   esac
   [ -n "$proxy" ] && args+=(-x "$proxy")
-  s0="$(ticks "$server")"; n0="$(ticks "$nginx_pid")"; t0="$(date +%s.%N)"
+  s0="$(ticks "$server")"; n0="$(ticks "$nginx_pid")"; read -r b0 a0 < <(busy)
   TIMEFORMAT='%U %S'
   { time hey "$@" "${args[@]}" "$url" >"$out.txt" 2>&1; } 2>"$out.cpu"
-  t1="$(date +%s.%N)"; s1="$(ticks "$server")"; n1="$(ticks "$nginx_pid")"
+  read -r b1 a1 < <(busy); s1="$(ticks "$server")"; n1="$(ticks "$nginx_pid")"
   read -r cu cs <"$out.cpu"
-  awk -v t0="$t0" -v t1="$t1" -v s="$((s1 - s0))" -v n="$((n1 - n0))" -v hz="$clk_tck" -v cu="$cu" -v cs="$cs" -v target="$target" '
+  awk -v all="$((a1 - a0))" -v ncpu="$ncpu" -v s="$((s1 - s0))" -v n="$((n1 - n0))" -v b="$((b1 - b0))" -v hz="$clk_tck" -v cu="$cu" -v cs="$cs" -v target="$target" '
     /Requests\/sec:/ { rps = $2 }
     /^ +50%+ in / { p50 = $3 * 1000 }
     /^ +99%+ in / { p99 = $3 * 1000 }
@@ -197,71 +227,111 @@ run_hey() {
     /^ +\[[0-9]+\]/ && !/\[200\]/ { bad += $2 }
     /Error distribution/ { err = 1 }
     END {
-      wall = t1 - t0
+      wall = all / hz / ncpu
       proxy = target == "direct" ? 0 : s / hz / wall
-      printf "%s %.3f %.3f %.2f %.2f %.2f %d %d %d\n", rps, p50, p99, proxy, n / hz / wall, (cu + cs) / wall, ok, bad + 0, err + 0
+      other = b / hz / wall - proxy - n / hz / wall - (cu + cs) / wall
+      us = target == "direct" || ok == 0 ? 0 : s / hz / ok * 1e6
+      printf "%s %.3f %.3f %.2f %.2f %.2f %d %d %d %.2f %.0f\n", rps, p50, p99, proxy, n / hz / wall, (cu + cs) / wall, ok, bad + 0, err + 0, (other < 0 ? 0 : other), us
     }' "$out.txt" >"$out.res"
 }
 
+if ((WAIT_IDLE_MINUTES > 0)); then
+  deadline=$((SECONDS + WAIT_IDLE_MINUTES * 60))
+  while :; do
+    read -r b0 a0 < <(busy); sleep 5; read -r b1 a1 < <(busy)
+    cores="$(awk -v b="$((b1 - b0))" -v a="$((a1 - a0))" -v n="$ncpu" 'BEGIN { printf "%.2f", (a > 0 ? b / a * n : 0) }')"
+    if awk -v c="$cores" 'BEGIN { exit !(c < 0.25) }'; then log "machine idle ($cores cores busy): starting"; break; fi
+    if ((SECONDS >= deadline)); then log "machine still busy ($cores cores) after $WAIT_IDLE_MINUTES min: measuring anyway"; break; fi
+    log "waiting for an idle machine ($cores cores busy by others)"
+  done
+fi
+
 targets=(direct egressguard squid)
-declare -A R
+declare -A R   # key -> the median round's result line
+declare -A ALL # key -> every round's requests/s (or p99), for the table
+
+# median KEY SORT-FIELD: keeps the median of the rounds' result lines (by requests/s or by p99).
+median() {
+  local key="$1" field="$2"
+  R["$key"]="$(sort -g -k"$field","$field" "$work/$key.all" | sed -n "$(((ROUNDS + 1) / 2))p")"
+  ALL["$key"]="$(awk -v f="$field" '{ printf "%s%.*f", NR > 1 ? ", " : "", f == 1 ? 0 : 1, $f }' "$work/$key.all")"
+}
+
+# Warm-up by time, not count: tiered compilation (with PGO) of Kestrel, YARP and the proxy's own
+# code runs for seconds on a background thread and must be finished before measuring.
 for scenario in get post; do
   for target in "${targets[@]}"; do
-    log "warm-up  $scenario via $target ($WARMUP_N requests)"
-    run_hey "$work/warm-$scenario-$target" "$target" "$scenario" -n "$WARMUP_N" -c "$C"
-    log "measure  $scenario via $target ($N requests, $C connections)"
-    run_hey "$work/full-$scenario-$target" "$target" "$scenario" -n "$N" -c "$C"
-    R["full-$scenario-$target"]="$(cat "$work/full-$scenario-$target.res")"
-    log "         ${R["full-$scenario-$target"]}"
+    log "warm-up  $scenario via $target (${WARMUP_SECONDS} s)"
+    run_hey "$work/warm-$scenario-$target" "$target" "$scenario" -z "${WARMUP_SECONDS}s" -c "$C"
   done
 done
+
+# Rounds interleave the targets, so a burst of unrelated load on a shared box hits all of them.
+for round in $(seq "$ROUNDS"); do
+  for scenario in get post; do
+    for target in "${targets[@]}"; do
+      k="full-$scenario-$target"
+      log "round $round/$ROUNDS: $scenario via $target ($N requests, $C connections)"
+      run_hey "$work/$k-$round" "$target" "$scenario" -n "$N" -c "$C"
+      cat "$work/$k-$round.res" >>"$work/$k.all"
+      log "         $(cat "$work/$k-$round.res")"
+    done
+  done
+done
+for scenario in get post; do for target in "${targets[@]}"; do median "full-$scenario-$target" 1; done; done
 
 per_conn=$((MODERATE_RPS / MODERATE_C))
 moderate_n=$((MODERATE_RPS * MODERATE_SECONDS))
-for scenario in get post; do
-  for target in "${targets[@]}"; do
-    log "moderate $scenario via $target ($moderate_n requests at $MODERATE_RPS/s)"
-    run_hey "$work/mod-$scenario-$target" "$target" "$scenario" -n "$moderate_n" -c "$MODERATE_C" -q "$per_conn"
-    R["mod-$scenario-$target"]="$(cat "$work/mod-$scenario-$target.res")"
-    log "         ${R["mod-$scenario-$target"]}"
+for round in $(seq "$ROUNDS"); do
+  for scenario in get post; do
+    for target in "${targets[@]}"; do
+      k="mod-$scenario-$target"
+      log "round $round/$ROUNDS: moderate $scenario via $target ($moderate_n requests at $MODERATE_RPS/s)"
+      run_hey "$work/$k-$round" "$target" "$scenario" -n "$moderate_n" -c "$MODERATE_C" -q "$per_conn"
+      cat "$work/$k-$round.res" >>"$work/$k.all"
+      log "         $(cat "$work/$k-$round.res")"
+    done
   done
 done
+for scenario in get post; do for target in "${targets[@]}"; do median "mod-$scenario-$target" 3; done; done
 
 # Proof that the decision path ran: every request through egressguard is in its ledger.
 stop_all # flushes the ledger; egressguard's ledger query opens it read-only afterwards
-covered="$("$EGRESSGUARD_DIR/egressguard" ledger query --config "$work/egressguard/egressguard.json" \
-  --reason CoveredByAssessment --limit 1000000 --format csv 2>/dev/null | tail -n +2 | grep -c . || true)"
+reasons="$("$EGRESSGUARD_DIR/egressguard" ledger query --config "$work/egressguard/egressguard.json" \
+  --limit 1000000 --format csv | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "reason") r = i; next }
+    { n[$r]++ } END { for (k in n) printf "%s%s %d", sep, k, n[k]; sep = ", " }')" || reasons="(ledger query failed)"
 log_lines="$(grep -c . "$work/egressguard/stdout.log" || true)"
 
 # --- report ---------------------------------------------------------------------------------
 field() { echo "${R[$1]}" | awk -v i="$2" '{print $i}'; }
 name() { case "$1" in get) echo "GET 3 B response" ;; post) echo "POST 10 KB body" ;; esac; }
 
-echo "### Full speed: hey -n $N -c $C (after $WARMUP_N warm-up requests per target)"
+echo "### Full speed: hey -n $N -c $C, median of $ROUNDS rounds (after ${WARMUP_SECONDS} s of warm-up per target and scenario)"
 echo
-echo "| scenario | target | requests/s | p50 ms | p99 ms | proxy CPU (cores) | nginx CPU | hey CPU | non-200 / errors |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+echo "| scenario | target | requests/s | p50 ms | p99 ms | proxy CPU (cores) | proxy CPU µs/request | nginx CPU | hey CPU | other CPU | non-200 / errors | requests/s of each round |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
 for scenario in get post; do
   for target in "${targets[@]}"; do
     k="full-$scenario-$target"
-    proxy_cpu="$(field "$k" 4)"; [ "$target" = direct ] && proxy_cpu="–"
-    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s / %s |\n' "$(name "$scenario")" "$target" \
-      "$(field "$k" 1)" "$(field "$k" 2)" "$(field "$k" 3)" "$proxy_cpu" "$(field "$k" 5)" "$(field "$k" 6)" "$(field "$k" 8)" "$(field "$k" 9)"
+    proxy_cpu="$(field "$k" 4)"; us="$(field "$k" 11)"; [ "$target" = direct ] && proxy_cpu="–" && us="–"
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s |\n' "$(name "$scenario")" "$target" \
+      "$(field "$k" 1)" "$(field "$k" 2)" "$(field "$k" 3)" "$proxy_cpu" "$us" "$(field "$k" 5)" "$(field "$k" 6)" "$(field "$k" 10)" "$(field "$k" 8)" "$(field "$k" 9)" "${ALL[$k]}"
   done
 done
 echo
-echo "| scenario | EgressGuard / Squid requests/s | target ≥ 2.0 |"
-echo "| --- | ---: | --- |"
+echo "| scenario | EgressGuard / Squid requests/s | target ≥ 2.0 | Squid / EgressGuard CPU per request |"
+echo "| --- | ---: | --- | ---: |"
 for scenario in get post; do
   ratio="$(awk -v a="$(field "full-$scenario-egressguard" 1)" -v b="$(field "full-$scenario-squid" 1)" 'BEGIN { printf "%.2f", a / b }')"
   verdict="$(awk -v r="$ratio" 'BEGIN { print (r >= 2.0 ? "met" : "missed") }')"
-  echo "| $(name "$scenario") | $ratio | $verdict |"
+  cpu_ratio="$(awk -v a="$(field "full-$scenario-squid" 11)" -v b="$(field "full-$scenario-egressguard" 11)" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+  echo "| $(name "$scenario") | $ratio | $verdict | $cpu_ratio |"
 done
 echo
-echo "### Moderate load: hey -n $moderate_n -c $MODERATE_C -q $per_conn (≈ $MODERATE_RPS requests/s in total)"
+echo "### Moderate load: hey -n $moderate_n -c $MODERATE_C -q $per_conn (≈ $MODERATE_RPS requests/s in total), median of $ROUNDS rounds by p99"
 echo
-echo "| scenario | target | requests/s | p50 ms | p99 ms | added p99 vs direct (ms) | target ≤ 1 ms |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
+echo "| scenario | target | requests/s | p50 ms | p99 ms | added p99 vs direct (ms) | target ≤ 1 ms | proxy CPU (cores) | other CPU | p99 ms of each round |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |"
 for scenario in get post; do
   direct_p99="$(field "mod-$scenario-direct" 3)"
   for target in "${targets[@]}"; do
@@ -271,10 +341,12 @@ for scenario in get post; do
       verdict="$(awk -v d="$added" 'BEGIN { print (d <= 1.0 ? "met" : "missed") }')"
       [ "$target" = squid ] && verdict="($verdict)"
     fi
-    printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "$(name "$scenario")" "$target" \
-      "$(field "$k" 1)" "$(field "$k" 2)" "$(field "$k" 3)" "$added" "$verdict"
+    proxy_cpu="$(field "$k" 4)"; [ "$target" = direct ] && proxy_cpu="–"
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$(name "$scenario")" "$target" \
+      "$(field "$k" 1)" "$(field "$k" 2)" "$(field "$k" 3)" "$added" "$verdict" "$proxy_cpu" "$(field "$k" 10)" "${ALL[$k]}"
   done
 done
 echo
-echo "EgressGuard ledger: $covered CoveredByAssessment records (every request through it, warm-ups and checks included); $log_lines lines on its console during the run."
-echo "hey reports latency to 0.1 ms (4 decimals of a second). CPU columns: CPU seconds used during the run / wall seconds (2 cores = 2.00)."
+echo "EgressGuard ledger, records by reason (every request through it, warm-ups and checks included): ${reasons:-none}; $log_lines lines on its console."
+echo "hey reports latency to 0.1 ms (4 decimals of a second). CPU columns: CPU seconds used during the run / wall seconds ($(nproc) cores = $(nproc).00); \"other\" is everything else busy on the machine meanwhile (0 on an idle box)."
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -1,3 +1,4 @@
+using EgressGuard.Inspection;
 using EgressGuard.Proxy.Configuration;
 using EgressGuard.Proxy.Connect;
 using EgressGuard.Proxy.Flows;
@@ -67,7 +68,8 @@ public static class ProxyHostingExtensions
             services.GetRequiredService<ProxyServices>(),
             services.GetRequiredService<IHttpForwarder>(),
             services.GetRequiredService<HttpMessageInvoker>(),
-            origin.HandleAsync);
+            origin.HandleAsync,
+            services.GetService<IPiiScanner>());
         app.Run(middleware.InvokeAsync);
     }
 }

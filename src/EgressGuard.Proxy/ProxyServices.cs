@@ -1,5 +1,6 @@
 using EgressGuard.Ledger.Records;
 using EgressGuard.Ledger.Storage;
+using EgressGuard.Policy.Decisions;
 using EgressGuard.Proxy.Configuration;
 using EgressGuard.Proxy.Flows;
 using EgressGuard.Proxy.Telemetry;
@@ -42,6 +43,18 @@ public sealed class ProxyServices
     public async ValueTask RecordAsync(TransferRecord record, CancellationToken cancellationToken = default)
     {
         Metrics.Transfer(record.Kind, record.Decision);
+
+        // Refusals, monitor-mode "would block" and failures are what an admin reads in the journal;
+        // allowed transfers only at Debug (they are all in the ledger anyway).
+        if (record.Decision == TransferVerdict.Allow)
+        {
+            ProxyLog.Allowed(Logger, record.Decision, record.Reason, record.Client, record.Host, record.Port, record.Country, record.Id);
+        }
+        else
+        {
+            ProxyLog.NotAllowed(Logger, record.Decision, record.Reason, record.Client, record.Host, record.Port, record.Country, record.Id);
+        }
+
         try
         {
             await Ledger.AppendAsync(record, cancellationToken);

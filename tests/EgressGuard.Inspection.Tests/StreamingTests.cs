@@ -30,7 +30,7 @@ public sealed class StreamingTests
         var hit = Assert.Single(expected);
         Assert.Equal((start, length), ((int)hit.Start, hit.Length));
 
-        for (var split = start - 700; split <= start + length + 700; split++)
+        for (var split = start - 520; split <= start + length + 520; split++)
         {
             using var scan = TestScanners.Default.BeginStream(new ContentDescriptor("text/plain"));
             scan.Write(data.AsSpan(0, split));

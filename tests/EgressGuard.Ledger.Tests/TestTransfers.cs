@@ -58,6 +58,8 @@ internal static class TestTransfers
         BytesDown = 987_654_321,
         Duration = TimeSpan.FromMicroseconds(1_234_567_891),
         GeoDatabaseBuild = "2026-02-24T00:00:00Z",
+        Inspection = "Complete",
+        Findings = [new FindingSummary("cn_resident_id", 2, true, "3604**********0071"), new FindingSummary("email", 1, false, "z***@example.com")],
     };
 
     /// <summary>Only the required fields; every optional one null or default.</summary>

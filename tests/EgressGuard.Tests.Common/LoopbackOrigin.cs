@@ -21,6 +21,7 @@ public sealed class LoopbackOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _connections;
+    private int _completedBodies;
 
     private LoopbackOrigin(WebApplication app, string name, IPAddress address, X509Certificate2? certificate)
     {
@@ -44,6 +45,9 @@ public sealed class LoopbackOrigin : IAsyncDisposable
 
     /// <summary>TCP connections accepted so far.</summary>
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Request bodies received in full by <c>/echo</c> (a stopped upload never completes).</summary>
+    public int CompletedBodies => Volatile.Read(ref _completedBodies);
 
     /// <summary><c>http://address:port</c> or <c>https://…</c>.</summary>
     public string BaseUrl => $"{(Certificate is null ? "http" : "https")}://{Address}:{Port}";
@@ -97,6 +101,7 @@ public sealed class LoopbackOrigin : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
+            Interlocked.Increment(ref _completedBodies);
             context.Response.ContentType = "application/octet-stream";
             await context.Response.Body.WriteAsync(body.ToArray());
             return;

@@ -22,6 +22,8 @@ internal sealed class FormSink : ByteSink, ILocationSource
     private readonly ScannerForward _forward;
     private readonly byte[] _rawName = new byte[MaxNameBytes];
     private readonly byte[] _name = new byte[MaxNameBytes * 3];
+    private readonly byte[] _pending = new byte[256];
+    private int _pendingLength;
     private int _rawNameLength;
     private int _nameLength;
     private bool _inValue;
@@ -106,6 +108,11 @@ internal sealed class FormSink : ByteSink, ILocationSource
                 Emit([(byte)((_percentHigh << 4) | h)]);
             }
         }
+
+        if (_inValue)
+        {
+            FlushPending();
+        }
     }
 
     public override void Complete()
@@ -141,6 +148,33 @@ internal sealed class FormSink : ByteSink, ILocationSource
             return;
         }
 
+        // Decoded bytes arrive one escape at a time: batch them so the scanner sees runs, not single bytes.
+        if (_pendingLength + bytes.Length > _pending.Length)
+        {
+            FlushPending();
+            if (bytes.Length > _pending.Length)
+            {
+                Forward(bytes);
+                return;
+            }
+        }
+
+        bytes.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += bytes.Length;
+    }
+
+    private void FlushPending()
+    {
+        if (_pendingLength > 0)
+        {
+            var n = _pendingLength;
+            _pendingLength = 0;
+            Forward(_pending.AsSpan(0, n));
+        }
+    }
+
+    private void Forward(ReadOnlySpan<byte> bytes)
+    {
         if (_transcoder is null)
         {
             _forward.Write(bytes);
@@ -179,6 +213,7 @@ internal sealed class FormSink : ByteSink, ILocationSource
     {
         if (_inValue)
         {
+            FlushPending();
             _transcoder?.Transcode([], flush: true, _forward);
             _scanner.EndSegment();
         }

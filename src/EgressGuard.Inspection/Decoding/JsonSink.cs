@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using EgressGuard.Inspection.Scanning;
 
@@ -59,6 +60,7 @@ internal sealed class JsonSink : ByteSink, ILocationSource
         Number,
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Write(ReadOnlySpan<byte> data)
     {
         var i = 0;
@@ -187,12 +189,13 @@ internal sealed class JsonSink : ByteSink, ILocationSource
                 var end = data[i..].IndexOfAnyExcept(NumberChars);
                 if (end >= 0)
                 {
-                    _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, end));
+                    _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, end), numericLiteral: true);
                     _pos += end;
                     return i + end;
                 }
 
                 _scanner.BeginSegment(_base + _pos, null, this, FieldName);
+                _scanner.MarkNumericLiteral();
                 _segmentOpen = true;
                 _state = State.Number;
                 return i;

@@ -6,7 +6,8 @@ namespace EgressGuard.Inspection.Detectors;
 /// <summary>
 /// <c>bank_card</c>: 13–19 digits passing Luhn, with an issuer prefix and a length that issuer uses
 /// (UnionPay 62/81, Visa 4, Mastercard 51–55 and 2221–2720, Amex 34/37, JCB 3528–3589, Discover,
-/// Diners, Maestro, Mir, UATP).
+/// Diners, Maestro, Mir, UATP). An 18-digit number shaped like a resident ID (province, birth date) is not taken
+/// as a card: a mistyped ID is the likelier reading.
 /// </summary>
 internal static class BankCardDetector
 {
@@ -14,7 +15,8 @@ internal static class BankCardDetector
     {
         match = default;
         var v = c.Value;
-        if (v.Length is < 13 or > 19 || c.PlusPrefix || !c.AllDigits || !IssuerAllows(v) || !Luhn.IsValid(v))
+        if (v.Length is < 13 or > 19 || c.PlusPrefix || !c.AllDigits || !IssuerAllows(v) || !Luhn.IsValid(v)
+            || ResidentIdDetector.HasResidentIdShape(v, c.Today))
         {
             return false;
         }
@@ -39,8 +41,10 @@ internal static class BankCardDetector
                 : p4 is >= 3528 and <= 3589 ? len >= 16
                 : p2 is 36 ? len >= 14
                 : (p3 is >= 300 and <= 305 || p4 == 3095 || p2 is 38 or 39) && len >= 14,
-            (byte)'6' => p2 == 62 ? len >= 16 : len >= 12,
-            (byte)'8' => p2 == 81 && len >= 16,
+            (byte)'6' => p2 is 62 or 65 || p4 == 6011 || p3 is >= 644 and <= 649 ? len >= 16
+                : p4 is 6304 or 6759 or 6761 or 6762 or 6763 ? len >= 12
+                : p2 == 67 && len == 16,
+            (byte)'8' => p4 is >= 8100 and <= 8171 && len >= 16,
             (byte)'1' => len == 15,
             _ => false,
         };

@@ -62,6 +62,13 @@ internal static class ResidentIdDetector
         return false;
     }
 
+    /// <summary>
+    /// 18 digits with a province code and a real birth date, check character aside: such a number is far more
+    /// likely a mistyped ID than a card or credit code, so those detectors leave it alone.
+    /// </summary>
+    public static bool HasResidentIdShape(ReadOnlySpan<byte> v, DateOnly today) =>
+        v.Length == 18 && ProvinceOk(v) && ChinaRegions.IsBirthDate(v.Slice(6, 8), today);
+
     private static bool ProvinceOk(ReadOnlySpan<byte> v)
     {
         var p = ((v[0] - '0') * 10) + (v[1] - '0');

@@ -27,7 +27,7 @@ internal static class UsccDetector
             }
         }
 
-        if (!Gb32100Checksum.IsCreditCodeCheckValid(v) || !Gb32100Checksum.IsOrganisationCodeValid(v))
+        if (!Gb32100Checksum.IsCreditCodeCheckValid(v) || !Gb32100Checksum.IsOrganisationCodeValid(v) || ResidentIdDetector.HasResidentIdShape(v, c.Today))
         {
             return false;
         }

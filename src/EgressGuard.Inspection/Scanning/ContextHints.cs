@@ -16,5 +16,8 @@ internal enum ContextHints
     Name = 1 << 8,
     Address = 1 << 9,
     Bank = 1 << 10,
+
+    /// <summary>A version or user-agent field: dotted quads there are versions, not IPv4 addresses.</summary>
+    Version = 1 << 11,
     Computed = 1 << 30,
 }

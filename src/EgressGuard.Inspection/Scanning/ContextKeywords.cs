@@ -102,6 +102,12 @@ internal static class ContextKeywords
             }
         }
 
+        var f = folded[..n];
+        if (f.IndexOf("version"u8) >= 0 || f.SequenceEqual("ver"u8) || f.SequenceEqual("ua"u8) || f.IndexOf("useragent"u8) >= 0 || f.IndexOf("build"u8) >= 0)
+        {
+            hints |= ContextHints.Version;
+        }
+
         var fromText = FromText(name);
 
         // "ipAddress", "macAddress", "emailAddress": an address of something else.

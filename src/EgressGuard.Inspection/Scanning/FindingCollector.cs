@@ -20,6 +20,11 @@ internal sealed class FindingCollector
     /// <summary>Findings beyond <c>MaxFindings</c> were counted but not kept.</summary>
     public long Dropped { get; private set; }
 
+    /// <summary>True once MaxFindings are kept: later findings are only counted (no mask, fingerprint or location built).</summary>
+    public bool IsFull => _findings.Count >= _maxFindings;
+
+    public void CountDropped() => Dropped++;
+
     public void Add(PiiKind kind, ReadOnlySpan<byte> normalized, long start, int length, bool validated, float confidence, string location)
     {
         if (_findings.Count >= _maxFindings)

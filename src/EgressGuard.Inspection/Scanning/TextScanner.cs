@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using EgressGuard.Inspection.Detectors;
 
 namespace EgressGuard.Inspection.Scanning;
@@ -38,6 +39,15 @@ internal sealed class TextScanner : IDisposable
         PiiKind.HkId, PiiKind.TwId, PiiKind.MoId, PiiKind.Passport, PiiKind.TravelPermit, PiiKind.MacAddress, PiiKind.IpAddress,
     ];
 
+    // Detectors that can accept a candidate of a given character count (IPv4 is tried whenever there are 4+ groups).
+    private static readonly PiiKind[][] DetectorsByLength = BuildDetectorsByLength();
+
+    private const int FieldCacheSlots = 32;
+    private const int FieldCacheNameBytes = 64;
+
+    private readonly byte[] _fieldCacheNames = new byte[FieldCacheSlots * FieldCacheNameBytes];
+    private readonly int[] _fieldCacheLengths = new int[FieldCacheSlots];
+    private readonly ContextHints[] _fieldCacheHints = new ContextHints[FieldCacheSlots];
     private readonly FindingCollector _collector;
     private readonly bool[] _enabled;
     private readonly DateOnly _today;
@@ -49,6 +59,8 @@ internal sealed class TextScanner : IDisposable
     private long _segmentWritten;
     private long _emittedUpTo;
     private bool _skipRun;
+    private bool _versionToken;
+    private bool _numericLiteral;
     private string? _location;
     private ILocationSource? _locationSource;
     private ReadOnlyMemory<byte> _fieldName;
@@ -75,8 +87,12 @@ internal sealed class TextScanner : IDisposable
         _locationSource = locationSource;
         _fieldName = fieldName;
         _fieldHints = ContextHints.None;
+        _numericLiteral = false;
         _emittedUpTo = Math.Min(_emittedUpTo, absoluteStart);
     }
+
+    /// <summary>Marks the current segment as a JSON number literal (only checksum-validated or field-named types count).</summary>
+    public void MarkNumericLiteral() => _numericLiteral = true;
 
     /// <summary>Bytes written to the current segment so far.</summary>
     public long SegmentWritten => _segmentWritten;
@@ -147,7 +163,8 @@ internal sealed class TextScanner : IDisposable
     /// Scans a complete segment held in one span, in place (the fast path for JSON strings and numbers that do not
     /// straddle a chunk): values with no candidate byte and no field context cost one vectorised search.
     /// </summary>
-    public void ScanWhole(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName, ReadOnlySpan<byte> value)
+    public void ScanWhole(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName, ReadOnlySpan<byte> value,
+        bool numericLiteral = false)
     {
         if (value.IndexOfAny(Anchors) < 0 && (fieldName.IsEmpty || !MayBeNameOrAddress(value)))
         {
@@ -155,6 +172,7 @@ internal sealed class TextScanner : IDisposable
         }
 
         BeginSegment(absoluteStart, location, locationSource, fieldName);
+        _numericLiteral = numericLiteral;
         Process(value, 0, final: true, absoluteStart);
         CheckFieldValue(value);
         _skipRun = false;
@@ -194,11 +212,39 @@ internal sealed class TextScanner : IDisposable
         {
             if (_fieldHints == ContextHints.None)
             {
-                _fieldHints = ContextKeywords.FromFieldName(_fieldName.Span) | ContextHints.Computed;
+                _fieldHints = CachedFieldHints(_fieldName.Span);
             }
 
             return _fieldHints;
         }
+    }
+
+    /// <summary>Field names repeat (every record of a JSON array has the same keys): keyword analysis is cached per name.</summary>
+    private ContextHints CachedFieldHints(ReadOnlySpan<byte> name)
+    {
+        if (name.IsEmpty || name.Length > FieldCacheNameBytes)
+        {
+            return ContextKeywords.FromFieldName(name) | ContextHints.Computed;
+        }
+
+        var hash = 2166136261u;
+        foreach (var b in name)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        var slot = (int)(hash % FieldCacheSlots);
+        var cached = _fieldCacheNames.AsSpan(slot * FieldCacheNameBytes, _fieldCacheLengths[slot]);
+        if (_fieldCacheLengths[slot] == name.Length && cached.SequenceEqual(name))
+        {
+            return _fieldCacheHints[slot];
+        }
+
+        var hints = ContextKeywords.FromFieldName(name) | ContextHints.Computed;
+        name.CopyTo(_fieldCacheNames.AsSpan(slot * FieldCacheNameBytes));
+        _fieldCacheLengths[slot] = name.Length;
+        _fieldCacheHints[slot] = hints;
+        return hints;
     }
 
     private static bool MayBeNameOrAddress(ReadOnlySpan<byte> data) =>
@@ -215,6 +261,8 @@ internal sealed class TextScanner : IDisposable
     }
 
     /// <summary>Scans anchors in [scanFrom, end - Margin) (or to the end when final); returns where to resume.</summary>
+    /// <remarks>Fully optimised from the first call: it runs once per body, so tiering would leave it in OSR code.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Process(ReadOnlySpan<byte> data, int scanFrom, bool final, long absBase)
     {
         var safeEnd = final ? data.Length : data.Length - Margin;
@@ -249,10 +297,17 @@ internal sealed class TextScanner : IDisposable
             var next = HandleAnchor(data, i, final, absBase);
             if (next < 0)
             {
-                return ~next;
+                // Deferred until more data arrives; at the end of data there is nothing to wait for.
+                if (!final)
+                {
+                    return ~next;
+                }
+
+                next = i + 1;
             }
 
-            i = next;
+            // Forward progress is what keeps the scan linear; a handler that does not advance is a bug, not a hang.
+            i = Math.Max(next, i + 1);
         }
 
         return Math.Max(i, scanFrom);
@@ -521,6 +576,7 @@ internal sealed class TextScanner : IDisposable
         return pos + rel;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int HandleWord(ReadOnlySpan<byte> data, int anchor, bool final, long absBase)
     {
         // Letters glued to the digits belong to the same group (E12345678, AD12…); more than four is a word, not an id.
@@ -553,6 +609,22 @@ internal sealed class TextScanner : IDisposable
             return HandleEmail(data, p, final, absBase);
         }
 
+        // Most numbers in traffic are short (counts, durations, decimals): fewer than 7 characters in fewer than 4
+        // groups cannot be any identifier, so leave before setting up candidates.
+        var quickEnd = QuickReject(data, start);
+        if (quickEnd > 0)
+        {
+            return Math.Max(quickEnd, anchor + 1);
+        }
+
+        return HandleCompound(data, anchor, start, letters, final, absBase);
+    }
+
+    /// <summary>The full analysis of a run of groups; kept out of <see cref="HandleWord"/> so its stack buffers are not set up for every number.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private int HandleCompound(ReadOnlySpan<byte> data, int anchor, int start, int letters, bool final, long absBase)
+    {
+
         // The tail of a dash/dot/colon-joined run whose head was already judged (5.1.2.3.4, UUIDs, dates).
         var before = CharFold.ReadBack(data, start, out var sepBefore);
         if (before == 1 && sepBefore is (byte)'-' or (byte)'.' or (byte)':')
@@ -565,6 +637,9 @@ internal sealed class TextScanner : IDisposable
         }
 
         var plusWidth = before > 0 && sepBefore == '+' ? before : 0;
+
+        // "Chrome/131.0.0.0", "Safari/537.36": a product/version token, not an address.
+        _versionToken = before == 1 && sepBefore == '/' && start >= 2 && CharFold.IsLetter(data[start - 2]);
 
         // "NO 44 1850…", "ME 25 5403…": an IBAN country code written apart from its check digits.
         if (letters == 0 && start >= 3 && data[start - 1] == ' ' && data[start - 2] is >= (byte)'A' and <= (byte)'Z'
@@ -582,6 +657,7 @@ internal sealed class TextScanner : IDisposable
         var nl = 0;
         var pos = start;
         byte sep = 0;
+        var ibanLike = false;
         while (true)
         {
             var ws = pos;
@@ -668,6 +744,18 @@ internal sealed class TextScanner : IDisposable
             }
 
             if (an <= 0 || !CharFold.IsAlnum(ac))
+            {
+                break;
+            }
+
+            // A space joins only id-like groups (138 0013 8000, BG80 BNBG 9661, A9 C5 D4): ordinary words and
+            // numbers in prose stay apart, which keeps candidates per anchor small.
+            if (wc == 1)
+            {
+                ibanLike = groups[0] == 2 ? IsUpperPair(norm) : groups[0] == 4 && IsUpperPair(norm) && CharFold.IsDigit(norm[2]) && CharFold.IsDigit(norm[3]);
+            }
+
+            if (sc == ' ' && (chars > (ibanLike ? 30 : 10) || !SpaceJoinable(data, pos + sn, ibanLike ? 30 : 10)))
             {
                 break;
             }
@@ -769,13 +857,112 @@ internal sealed class TextScanner : IDisposable
             nearby = ContextHints.None;
         }
 
+        // Nothing matched: move past the anchor's dash/dot-joined run (never backwards: the first group may be
+        // an IBAN country code that sits before the anchor).
         var last = 0;
-        while (last + 1 < wc && seps[last + 1] != ' ')
+        while (last + 1 < wc && (seps[last + 1] != ' ' || wEnd[last] <= anchor))
         {
             last++;
         }
 
-        return wEnd[last];
+        return Math.Max(wEnd[last], anchor + 1);
+    }
+
+    private static PiiKind[][] BuildDetectorsByLength()
+    {
+        static bool Accepts(PiiKind kind, int n) => kind switch
+        {
+            PiiKind.ResidentId => n is 15 or 18,
+            PiiKind.Uscc => n == 18,
+            PiiKind.Imei => n is >= 14 and <= 16,
+            PiiKind.BankCard => n is >= 13 and <= 19,
+            PiiKind.Iban => n is >= 15 and <= 34,
+            PiiKind.Mobile => n is 11 or 13 or 15,
+            PiiKind.UsSsn => n == 9,
+            PiiKind.Landline => n is >= 7 and <= 17,
+            PiiKind.HkId => n is >= 7 and <= 9,
+            PiiKind.TwId => n == 10,
+            PiiKind.MoId => n is 7 or 8,
+            PiiKind.Passport => n is 8 or 9,
+            PiiKind.TravelPermit => n is 9 or 11,
+            PiiKind.MacAddress => n is 12 or 16,
+            _ => false,
+        };
+
+        var table = new PiiKind[MaxCompoundChars + 1][];
+        for (var n = 0; n < table.Length; n++)
+        {
+            table[n] = Array.FindAll(DetectorOrder, k => Accepts(k, n));
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// End of a short ASCII run (under 7 alphanumerics in under 4 groups, no bracketed check digit, no province
+    /// character before it), or 0 when the full candidate analysis is needed.
+    /// </summary>
+    private static int QuickReject(ReadOnlySpan<byte> data, int start)
+    {
+        if (start >= 3 && data[start - 3] >= 0xE4)
+        {
+            return 0;
+        }
+
+        var chars = 0;
+        var groups = 1;
+        var p = start;
+        while (p < data.Length && chars < 7)
+        {
+            var b = data[p];
+            if (CharFold.IsAlnum(b))
+            {
+                chars++;
+                p++;
+                continue;
+            }
+
+            if (b is (byte)'.' or (byte)'-' or (byte)':' or (byte)' ' && p + 1 < data.Length && CharFold.IsAlnum(data[p + 1]))
+            {
+                if (++groups >= 4)
+                {
+                    return 0;
+                }
+
+                p++;
+                continue;
+            }
+
+            // '(' '[' may open a check digit, 0xEF a fullwidth digit, '+' a country code: let the full path decide.
+            return b is (byte)'(' or (byte)'[' or 0xEF or 0xE3 ? 0 : p;
+        }
+
+        return 0;
+    }
+
+    private static bool IsUpperPair(ReadOnlySpan<byte> norm) => norm[0] is >= (byte)'A' and <= (byte)'Z' && norm[1] is >= (byte)'A' and <= (byte)'Z';
+
+    /// <summary>The group at <paramref name="pos"/> has a digit and at most <paramref name="maxChars"/> characters, or is 2–4 upper-case/hex characters.</summary>
+    private static bool SpaceJoinable(ReadOnlySpan<byte> data, int pos, int maxChars)
+    {
+        var chars = 0;
+        var digits = 0;
+        var upperOrHex = 0;
+        while (chars <= maxChars)
+        {
+            var n = CharFold.Read(data, pos, out var c);
+            if (n <= 0 || !CharFold.IsAlnum(c))
+            {
+                break;
+            }
+
+            chars++;
+            digits += CharFold.IsDigit(c) ? 1 : 0;
+            upperOrHex += c is >= (byte)'A' and <= (byte)'Z' || CharFold.IsHex(c) ? 1 : 0;
+            pos += n;
+        }
+
+        return chars <= maxChars && (digits > 0 || (chars is >= 2 and <= 4 && upperOrHex == chars) || (maxChars > 10 && upperOrHex == chars));
     }
 
     private static int SkipJoined(ReadOnlySpan<byte> data, int pos, bool final)
@@ -819,10 +1006,18 @@ internal sealed class TextScanner : IDisposable
         out DetectorMatch m, out int groupsUsed)
     {
         groupsUsed = c.Groups.Length;
-        var colon = c.Separator == ':' || (c.Separator == Candidate.MixedSeparators && separators.IndexOf((byte)':') >= 0);
-        for (var d = 0; d < DetectorOrder.Length; d++)
+        var length = c.Value.Length;
+        if (length >= DetectorsByLength.Length || (DetectorsByLength[length].Length == 0 && c.Groups.Length < 4))
         {
-            var kind = DetectorOrder[d];
+            m = default;
+            return false;
+        }
+
+        var colon = c.Separator == ':' || (c.Separator == Candidate.MixedSeparators && separators.IndexOf((byte)':') >= 0);
+        var candidates = c.Groups.Length >= 4 ? DetectorOrder : DetectorsByLength[length];
+        for (var d = 0; d < candidates.Length; d++)
+        {
+            var kind = candidates[d];
             if (!_enabled[(int)kind])
             {
                 continue;
@@ -857,6 +1052,17 @@ internal sealed class TextScanner : IDisposable
                 continue;
             }
 
+            if (kind == PiiKind.IpAddress && (_versionToken || (FieldHints & ContextHints.Version) != 0))
+            {
+                continue;
+            }
+
+            // A bare JSON number ("bytes": 13912345678) is a measurement unless a check digit or the field name says otherwise.
+            if (_numericLiteral && !m.Validated && (FieldHints & ~(ContextHints.Computed | ContextHints.Version)) == 0)
+            {
+                continue;
+            }
+
             if (m.RequiredContext != ContextHints.None)
             {
                 if (nearby == ContextHints.None)
@@ -885,11 +1091,25 @@ internal sealed class TextScanner : IDisposable
         }
 
         _emittedUpTo = absStart + length;
+        if (_collector.IsFull)
+        {
+            _collector.CountDropped();
+            return;
+        }
+
         _collector.Add(match.Kind, normalized[..match.NormalizedLength], absStart, length, match.Validated, match.Confidence, ResolveLocation());
     }
 
-    private void EmitValue(PiiKind kind, ReadOnlySpan<byte> value, long absStart, int length, float confidence) =>
+    private void EmitValue(PiiKind kind, ReadOnlySpan<byte> value, long absStart, int length, float confidence)
+    {
+        if (_collector.IsFull)
+        {
+            _collector.CountDropped();
+            return;
+        }
+
         _collector.Add(kind, value, absStart, length, false, confidence, ResolveLocation());
+    }
 
     private string ResolveLocation() => _location ??= _locationSource?.DescribeLocation() ?? "body";
 }

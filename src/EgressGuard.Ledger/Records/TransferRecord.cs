@@ -62,6 +62,30 @@ public sealed record TransferRecord
     /// <summary>Time from decision to the end of the exchange or tunnel.</summary>
     public TimeSpan Duration { get; init; }
 
+    /// <summary>
+    /// Content inspection: null when the content was not inspected (domestic, tunnel, inspection
+    /// off); otherwise <c>Complete</c>, <c>Partial</c> (a decoder limit or malformed content; what
+    /// could be read was scanned) or <c>Stopped</c> (a finding after the hold window stopped the
+    /// streamed upload).
+    /// </summary>
+    public string? Inspection { get; init; }
+
+    /// <summary>Personal information found, one entry per type (empty when none or not inspected).</summary>
+    public IReadOnlyList<FindingSummary> Findings { get; init; } = [];
+
     /// <summary>Build date of the country database that resolved the destination (ISO 8601), for reproducing the geo answer later.</summary>
     public string? GeoDatabaseBuild { get; init; }
+
+    /// <summary>Value equality over every field, the findings compared element by element.</summary>
+    public bool Equals(TransferRecord? other) =>
+        other is not null
+        && Id == other.Id && Time == other.Time && Kind == other.Kind && Client == other.Client && Host == other.Host
+        && Ip == other.Ip && Port == other.Port && Country == other.Country && Outbound == other.Outbound && Mode == other.Mode
+        && Decision == other.Decision && Reason == other.Reason && AssessmentId == other.AssessmentId && Method == other.Method
+        && Status == other.Status && BytesUp == other.BytesUp && BytesDown == other.BytesDown && Duration == other.Duration
+        && GeoDatabaseBuild == other.GeoDatabaseBuild && Inspection == other.Inspection
+        && Findings.SequenceEqual(other.Findings);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Id, Time, Decision, Reason, Host, Findings.Count);
 }

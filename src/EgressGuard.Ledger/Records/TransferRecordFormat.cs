@@ -14,7 +14,7 @@ public static class TransferRecordFormat
     public static readonly string[] Fields =
     [
         "id", "time", "kind", "client", "host", "ip", "port", "country", "outbound", "mode", "decision", "reason",
-        "assessmentId", "method", "status", "bytesUp", "bytesDown", "durationMs", "geoBuild",
+        "assessmentId", "method", "status", "bytesUp", "bytesDown", "durationMs", "geoBuild", "inspection", "findings",
     ];
 
     /// <summary>Writes one record as a single JSON line (no trailing newline).</summary>
@@ -40,6 +40,19 @@ public static class TransferRecordFormat
         w.WriteNumber("bytesDown", r.BytesDown);
         w.WriteNumber("durationMs", Math.Round(r.Duration.TotalMilliseconds, 3));
         WriteNullable(w, "geoBuild", r.GeoDatabaseBuild);
+        WriteNullable(w, "inspection", r.Inspection);
+        w.WriteStartArray("findings");
+        foreach (var f in r.Findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", f.Type);
+            w.WriteNumber("count", f.Count);
+            w.WriteBoolean("sensitive", f.Sensitive);
+            w.WriteString("masked", f.Masked);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 
@@ -59,6 +72,7 @@ public static class TransferRecordFormat
             r.Method, r.Status.ToString(CultureInfo.InvariantCulture), r.BytesUp.ToString(CultureInfo.InvariantCulture),
             r.BytesDown.ToString(CultureInfo.InvariantCulture),
             Math.Round(r.Duration.TotalMilliseconds, 3).ToString(CultureInfo.InvariantCulture), r.GeoDatabaseBuild,
+            r.Inspection, FindingsText(r.Findings),
         ];
         for (var i = 0; i < values.Length; i++)
         {
@@ -68,6 +82,32 @@ public static class TransferRecordFormat
             }
 
             AppendCsv(sb, values[i]);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Findings in one CSV cell: <c>type:count[:sensitive]</c> joined by <c>;</c> (masked samples are in JSONL only).</summary>
+    public static string? FindingsText(IReadOnlyList<FindingSummary> findings)
+    {
+        if (findings.Count == 0)
+        {
+            return null;
+        }
+
+        var sb = new StringBuilder();
+        foreach (var f in findings)
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append(';');
+            }
+
+            sb.Append(f.Type).Append(':').Append(f.Count.ToString(CultureInfo.InvariantCulture));
+            if (f.Sensitive)
+            {
+                sb.Append(":sensitive");
+            }
         }
 
         return sb.ToString();

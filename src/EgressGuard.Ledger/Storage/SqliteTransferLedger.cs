@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using EgressGuard.Ledger.Query;
 using EgressGuard.Ledger.Records;
@@ -23,7 +24,7 @@ public sealed class SqliteTransferLedger : ITransferLedger
 
     private const int MaxBatch = 4_096;
     private const string Columns =
-        "id, time_us, kind, client, host, ip, port, country, outbound, mode, decision, reason, assessment_id, method, status, bytes_up, bytes_down, duration_us, geo_build";
+        "id, time_us, kind, client, host, ip, port, country, outbound, mode, decision, reason, assessment_id, method, status, bytes_up, bytes_down, duration_us, geo_build, inspection, findings";
 
     private readonly string _connectionString;
     private readonly string _readConnectionString;
@@ -66,7 +67,9 @@ public sealed class SqliteTransferLedger : ITransferLedger
                   bytes_up INTEGER NOT NULL,
                   bytes_down INTEGER NOT NULL,
                   duration_us INTEGER NOT NULL,
-                  geo_build TEXT);
+                  geo_build TEXT,
+                  inspection TEXT,
+                  findings TEXT);
                 CREATE INDEX IF NOT EXISTS transfers_time ON transfers(time_us);
                 """);
         }
@@ -248,6 +251,8 @@ public sealed class SqliteTransferLedger : ITransferLedger
         BytesDown = r.GetInt64(16),
         Duration = TimeSpan.FromTicks(r.GetInt64(17) * 10),
         GeoDatabaseBuild = r.IsDBNull(18) ? null : r.GetString(18),
+        Inspection = r.IsDBNull(19) ? null : r.GetString(19),
+        Findings = r.IsDBNull(20) ? [] : JsonSerializer.Deserialize(r.GetString(20), FindingsJson.Default.FindingSummaryArray) ?? [],
     };
 
     private static long ToMicros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
@@ -273,8 +278,8 @@ public sealed class SqliteTransferLedger : ITransferLedger
         {
             using var connection = OpenWriteConnection();
             using var insert = connection.CreateCommand();
-            insert.CommandText = $"INSERT INTO transfers ({Columns}) VALUES ($p0,$p1,$p2,$p3,$p4,$p5,$p6,$p7,$p8,$p9,$p10,$p11,$p12,$p13,$p14,$p15,$p16,$p17,$p18)";
-            var p = new SqliteParameter[19];
+            insert.CommandText = $"INSERT INTO transfers ({Columns}) VALUES ($p0,$p1,$p2,$p3,$p4,$p5,$p6,$p7,$p8,$p9,$p10,$p11,$p12,$p13,$p14,$p15,$p16,$p17,$p18,$p19,$p20)";
+            var p = new SqliteParameter[21];
             for (var i = 0; i < p.Length; i++)
             {
                 p[i] = insert.Parameters.Add("$p" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text);
@@ -327,5 +332,7 @@ public sealed class SqliteTransferLedger : ITransferLedger
         p[16].Value = r.BytesDown;
         p[17].Value = r.Duration.Ticks / 10;
         p[18].Value = (object?)r.GeoDatabaseBuild ?? DBNull.Value;
+        p[19].Value = (object?)r.Inspection ?? DBNull.Value;
+        p[20].Value = r.Findings.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(r.Findings as FindingSummary[] ?? [.. r.Findings], FindingsJson.Default.FindingSummaryArray);
     }
 }

@@ -28,4 +28,18 @@ public sealed record ProxySettings
 
     /// <summary>A forwarded request with no upstream activity for this long fails with 504. Default 100 s.</summary>
     public TimeSpan UpstreamActivityTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// Whether outbound HTTP content (URL, headers, body) is inspected for personal information
+    /// (<c>Inspection:Enabled</c>, default true). Off: every outbound request needs a covering record,
+    /// as an uninspected tunnel does.
+    /// </summary>
+    public bool InspectionEnabled { get; init; } = true;
+
+    /// <summary>
+    /// Request body bytes held before forwarding so a finding can still be refused cleanly
+    /// (<c>Inspection:MaxHoldBytes</c>, default 1 MiB). Past it the body streams on while it is scanned,
+    /// and a late finding stops the upstream request.
+    /// </summary>
+    public int MaxHoldBytes { get; init; } = 1024 * 1024;
 }

@@ -123,7 +123,6 @@ public sealed class ConnectMiddleware
     {
         var output = connection.Transport.Output;
         var flow = await _services.Decider.DecideAsync(client, head.Host, head.Port, tunnel: true, connection.ConnectionClosed);
-        ProxyLog.Decided(_services.Logger, flow.Decision.Verdict, flow.Decision.Reason, client, flow.Host, flow.Port, flow.Country, flow.Id);
 
         if (!flow.Decision.Proceeds)
         {

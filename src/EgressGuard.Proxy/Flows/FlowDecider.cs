@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using EgressGuard.Geo;
+using EgressGuard.Inspection;
 using EgressGuard.Ledger.Records;
 using EgressGuard.Policy;
 using EgressGuard.Policy.Decisions;
@@ -80,6 +81,35 @@ public sealed class FlowDecider
         return new FlowDecision(id, now, policy, client, host, port, destination, country, decision);
     }
 
+    /// <summary>
+    /// Decides the flow again with what inspection found (same snapshot, same time: the flow sees
+    /// one policy from start to end). Only personal findings count (an organisation code is reported
+    /// but is not personal information).
+    /// </summary>
+    public FlowDecision Redecide(FlowDecision flow, IReadOnlyList<PiiFinding> findings, string inspection)
+    {
+        List<string>? types = null;
+        var sensitive = false;
+        foreach (var finding in findings)
+        {
+            if (!finding.Personal)
+            {
+                continue;
+            }
+
+            sensitive |= finding.Sensitive;
+            types ??= [];
+            if (!types.Contains(finding.Type))
+            {
+                types.Add(finding.Type);
+            }
+        }
+
+        var content = types is null ? ContentFindings.Clean : new ContentFindings(true, types, sensitive);
+        var context = new TransferContext(flow.Client, flow.Host, flow.Destination!, flow.Port, flow.Country, false, content);
+        return flow with { Decision = TransferPolicy.Decide(flow.Policy, context, flow.Time), Findings = findings, Inspection = inspection };
+    }
+
     /// <summary>The ledger record of a finished (or refused) flow.</summary>
     public TransferRecord ToRecord(FlowDecision flow, TransferKind kind, string? method, int status, long bytesUp, long bytesDown, TransferVerdict? verdictOverride = null, ReasonCode? reasonOverride = null) => new()
     {
@@ -102,7 +132,35 @@ public sealed class FlowDecider
         BytesDown = bytesDown,
         Duration = _time.GetUtcNow() - flow.Time,
         GeoDatabaseBuild = GeoDatabaseBuild,
+        Inspection = flow.Inspection,
+        Findings = Summarize(flow.Findings),
     };
+
+    /// <summary>One summary per type: count, sensitive, the first masked sample. Raw values never leave the scanner.</summary>
+    public static IReadOnlyList<FindingSummary> Summarize(IReadOnlyList<PiiFinding>? findings)
+    {
+        if (findings is null || findings.Count == 0)
+        {
+            return [];
+        }
+
+        var summaries = new List<FindingSummary>();
+        foreach (var finding in findings)
+        {
+            var at = summaries.FindIndex(s => s.Type == finding.Type);
+            if (at < 0)
+            {
+                summaries.Add(new FindingSummary(finding.Type, 1, finding.Sensitive, finding.Masked));
+            }
+            else
+            {
+                var s = summaries[at];
+                summaries[at] = s with { Count = s.Count + 1, Sensitive = s.Sensitive || finding.Sensitive };
+            }
+        }
+
+        return summaries;
+    }
 
     private async ValueTask<IPAddress?> ResolveAsync(string host, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using EgressGuard.Inspection;
 using EgressGuard.Policy;
 using EgressGuard.Policy.Decisions;
 
@@ -14,6 +15,8 @@ namespace EgressGuard.Proxy.Flows;
 /// <param name="Destination">The one address to dial; null when the name did not resolve.</param>
 /// <param name="Country">Destination country, null when unknown.</param>
 /// <param name="Decision">Verdict and reason.</param>
+/// <param name="Findings">Personal information found by inspection (empty when none or not inspected).</param>
+/// <param name="Inspection">Inspection state for the record: null (not inspected), Complete, Partial, Stopped.</param>
 public sealed record FlowDecision(
     Guid Id,
     DateTimeOffset Time,
@@ -23,4 +26,6 @@ public sealed record FlowDecision(
     int Port,
     IPAddress? Destination,
     string? Country,
-    TransferDecision Decision);
+    TransferDecision Decision,
+    IReadOnlyList<PiiFinding>? Findings = null,
+    string? Inspection = null);

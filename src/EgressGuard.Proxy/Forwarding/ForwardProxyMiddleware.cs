@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net;
+using EgressGuard.Inspection;
 using EgressGuard.Ledger.Records;
 using EgressGuard.Policy.Decisions;
 using EgressGuard.Proxy.Flows;
+using EgressGuard.Proxy.Inspection;
 using EgressGuard.Proxy.Responses;
 using EgressGuard.Proxy.Telemetry;
 using Microsoft.AspNetCore.Http;
@@ -23,11 +25,13 @@ public sealed class ForwardProxyMiddleware
     private readonly HttpMessageInvoker _upstream;
     private readonly ForwarderRequestConfig _requestConfig;
     private readonly Func<HttpContext, Task> _originForm;
+    private readonly IPiiScanner? _scanner;
 
-    /// <summary>Creates the middleware.</summary>
-    public ForwardProxyMiddleware(ProxyServices services, IHttpForwarder forwarder, HttpMessageInvoker upstream, Func<HttpContext, Task> originForm)
+    /// <summary>Creates the middleware; <paramref name="scanner"/> null disables content inspection.</summary>
+    public ForwardProxyMiddleware(ProxyServices services, IHttpForwarder forwarder, HttpMessageInvoker upstream, Func<HttpContext, Task> originForm, IPiiScanner? scanner)
     {
         _services = services;
+        _scanner = scanner;
         _forwarder = forwarder;
         _upstream = upstream;
         _originForm = originForm;
@@ -65,16 +69,64 @@ public sealed class ForwardProxyMiddleware
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var aborted = context.RequestAborted;
         var flow = await _services.Decider.DecideAsync(client, host, port, tunnel: false, aborted);
-        ProxyLog.Decided(_services.Logger, flow.Decision.Verdict, flow.Decision.Reason, client, flow.Host, flow.Port, flow.Country, flow.Id);
 
-        if (!flow.Decision.Proceeds)
+        var inspect = _services.Settings.InspectionEnabled && _scanner is not null && flow.Decision.Outbound && IsContentDependent(flow.Decision.Reason);
+        if (!inspect)
         {
-            var status = flow.Decision.Verdict == TransferVerdict.Failed ? StatusCodes.Status502BadGateway : StatusCodes.Status403Forbidden;
-            await WriteBlockPageAsync(context, flow, status);
-            await _services.RecordAsync(_services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, status, 0, 0));
+            if (!flow.Decision.Proceeds)
+            {
+                await RefuseAsync(context, flow);
+                return;
+            }
+
+            await ForwardAsync(context, flow, authority, null);
             return;
         }
 
+        RequestInspection inspection;
+        try
+        {
+            inspection = await RequestInspection.StartAsync(context, _scanner!, _services.Settings.MaxHoldBytes, aborted);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The client went away or sent a malformed body (bad chunking) before the hold window
+            // filled: nothing was forwarded, so there is no transfer to record.
+            if (!aborted.IsCancellationRequested && !context.Response.HasStarted)
+            {
+                await WritePlainAsync(context, StatusCodes.Status400BadRequest, "malformed request body\n");
+            }
+
+            return;
+        }
+
+        using var held = inspection;
+        var destinationOnly = flow;
+        flow = _services.Decider.Redecide(destinationOnly, inspection.Findings, inspection.State);
+        if (!flow.Decision.Proceeds)
+        {
+            await RefuseAsync(context, flow);
+            return;
+        }
+
+        context.Request.Body = inspection.BodyForForwarding(context.Request.Body, () =>
+            _services.Decider.Redecide(destinationOnly, inspection.Findings, "Stopped").Decision.Verdict == TransferVerdict.Block);
+        await ForwardAsync(context, flow, authority, inspection, destinationOnly);
+    }
+
+    /// <summary>Reasons that depend on what is sent (so inspection can change them), as opposed to network rules.</summary>
+    private static bool IsContentDependent(ReasonCode reason) =>
+        reason is ReasonCode.NoAssessment or ReasonCode.AssessmentExpired or ReasonCode.AssessmentNotYetValid or ReasonCode.CoveredByAssessment;
+
+    private async Task RefuseAsync(HttpContext context, FlowDecision flow)
+    {
+        var status = flow.Decision.Verdict == TransferVerdict.Failed ? StatusCodes.Status502BadGateway : StatusCodes.Status403Forbidden;
+        await WriteBlockPageAsync(context, flow, status);
+        await _services.RecordAsync(_services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, status, 0, 0));
+    }
+
+    private async Task ForwardAsync(HttpContext context, FlowDecision flow, string authority, RequestInspection? inspection, FlowDecision? destinationOnly = null)
+    {
         var requestBody = new CountingStream(context.Request.Body);
         var responseBody = new CountingStream(context.Response.Body);
         context.Request.Body = requestBody;
@@ -86,8 +138,19 @@ public sealed class ForwardProxyMiddleware
             : "http://" + flow.Destination + ":" + flow.Port.ToString(CultureInfo.InvariantCulture);
         var error = await _forwarder.SendAsync(context, destinationPrefix, _upstream, _requestConfig, ForwardTransformer.Instance);
 
+        if (inspection is not null)
+        {
+            // The streamed part of the body may have added findings: the record carries the final decision.
+            flow = _services.Decider.Redecide(destinationOnly!, inspection.Findings, inspection.State);
+            if (inspection.Stopped && !context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await WriteBlockPageAsync(context, flow, StatusCodes.Status403Forbidden);
+            }
+        }
+
         var record = _services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, context.Response.StatusCode, requestBody.BytesRead, responseBody.BytesWritten);
-        if (error != ForwarderError.None)
+        if (error != ForwarderError.None && inspection?.Stopped != true)
         {
             ProxyLog.UpstreamFailed(_services.Logger, flow.Host, flow.Port, flow.Id, error.ToString());
             if (error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.NoAvailableDestinations)
@@ -147,6 +210,11 @@ public sealed class ForwardProxyMiddleware
         context.Response.ContentLength = body.Length;
         context.Response.Headers[ProxyHeaders.Reason] = flow.Decision.Reason.ToString();
         context.Response.Headers[ProxyHeaders.Reference] = flow.Id.ToString("D");
+        if (BlockPage.FindingTypes(flow) is { } types)
+        {
+            context.Response.Headers[ProxyHeaders.Findings] = types;
+        }
+
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }

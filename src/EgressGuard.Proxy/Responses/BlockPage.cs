@@ -24,6 +24,8 @@ public static class BlockPage
         ReasonCode.PortNotAllowed => "不允许隧道连接到该端口。 Tunnels to this port are not allowed.",
         ReasonCode.DestinationUnresolvable => "无法解析目的地域名。 The destination name could not be resolved.",
         ReasonCode.UpstreamUnreachable => "无法连接目的地服务器。 The destination server could not be reached.",
+        ReasonCode.CategoryNotCovered => "出境记录未涵盖本次请求中发现的个人信息类别。 The record for this destination does not cover the personal-information categories found in this request.",
+        ReasonCode.NoPersonalInformation => "未发现个人信息。 No personal information was found.",
         ReasonCode.TunnelLimitReached => "代理并发隧道已达上限，请稍后重试。 The proxy's tunnel limit is reached; try again later.",
         _ => reason.ToString(),
     };
@@ -44,9 +46,50 @@ public static class BlockPage
           .Append(flow.Port.ToString(CultureInfo.InvariantCulture))
           .Append(flow.Destination is null ? string.Empty : " (" + flow.Destination + ")").Append("</dd>")
           .Append("<dt>国家/地区 Country</dt><dd>").Append(flow.Country ?? "unknown").Append("</dd>")
+          .Append(FindingsHtml(flow))
           .Append("<dt>参考编号 Reference</dt><dd><code>").Append(flow.Id.ToString("D")).Append("</code></dd>")
           .Append("</dl><p>如认为有误，请将参考编号提供给安全团队。 If you think this is wrong, give the reference to your security team.</p></body></html>\n");
         return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    /// <summary>The personal-information types found (comma-separated), or null when none.</summary>
+    public static string? FindingTypes(FlowDecision flow)
+    {
+        if (flow.Findings is not { Count: > 0 } findings)
+        {
+            return null;
+        }
+
+        var types = new List<string>();
+        foreach (var finding in findings)
+        {
+            if (finding.Personal && !types.Contains(finding.Type))
+            {
+                types.Add(finding.Type);
+            }
+        }
+
+        return types.Count == 0 ? null : string.Join(',', types);
+    }
+
+    private static string FindingsHtml(FlowDecision flow)
+    {
+        var summaries = FlowDecider.Summarize(flow.Findings);
+        if (summaries.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder("<dt>发现的个人信息 Personal information found</dt><dd><ul>");
+        foreach (var s in summaries)
+        {
+            sb.Append("<li><code>").Append(WebUtility.HtmlEncode(s.Type)).Append("</code> × ")
+              .Append(s.Count.ToString(CultureInfo.InvariantCulture))
+              .Append(s.Sensitive ? " (敏感 sensitive)" : string.Empty)
+              .Append(", e.g. <code>").Append(WebUtility.HtmlEncode(s.Masked)).Append("</code></li>");
+        }
+
+        return sb.Append("</ul></dd>").ToString();
     }
 
     /// <summary>A plain-text body for answers written at the connection layer (CONNECT refusals).</summary>

@@ -8,4 +8,7 @@ public static class ProxyHeaders
 
     /// <summary>The transfer record's reference id, to quote to the security team.</summary>
     public const string Reference = "X-EgressGuard-Reference";
+
+    /// <summary>The personal-information types that caused a refusal (comma-separated scanner type names).</summary>
+    public const string Findings = "X-EgressGuard-Findings";
 }

@@ -8,7 +8,10 @@ namespace EgressGuard.Proxy.Telemetry;
 internal static partial class ProxyLog
 {
     [LoggerMessage(1000, LogLevel.Information, "Transfer {Verdict} {Reason}: {Client} -> {Host}:{Port} ({Country}) ref {Reference}")]
-    public static partial void Decided(ILogger logger, TransferVerdict verdict, ReasonCode reason, IPAddress client, string host, int port, string? country, Guid reference);
+    public static partial void NotAllowed(ILogger logger, TransferVerdict verdict, ReasonCode reason, string client, string host, int port, string? country, Guid reference);
+
+    [LoggerMessage(1007, LogLevel.Debug, "Transfer {Verdict} {Reason}: {Client} -> {Host}:{Port} ({Country}) ref {Reference}")]
+    public static partial void Allowed(ILogger logger, TransferVerdict verdict, ReasonCode reason, string client, string host, int port, string? country, Guid reference);
 
     [LoggerMessage(1001, LogLevel.Debug, "Bad request head from {Client}: {Problem}")]
     public static partial void BadRequestHead(ILogger logger, EndPoint? client, string problem);

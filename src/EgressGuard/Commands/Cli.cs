@@ -15,6 +15,7 @@ public static class Cli
             ConfigCommand.Create(),
             AssessmentsCommand.Create(),
             LedgerCommand.Create(),
+            ScanCommand.Create(),
         };
         // SIGTERM/Ctrl+C are left to the host, which stops listeners and drains the ledger.
         var parse = root.Parse(args);

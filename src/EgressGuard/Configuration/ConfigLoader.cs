@@ -20,7 +20,7 @@ public static class ConfigLoader
     /// <summary>The environment variable prefix.</summary>
     public const string EnvironmentPrefix = "EGRESSGUARD__";
 
-    private static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Geo", "Assessments", "Logging"];
+    private static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging"];
 
     private static readonly string[] ProxyKeys =
     [
@@ -31,6 +31,7 @@ public static class ConfigLoader
     private static readonly string[] GeoKeys = ["Database", "Overrides"];
     private static readonly string[] OverrideKeys = ["Network", "Country"];
     private static readonly string[] AssessmentKeys = ["File"];
+    private static readonly string[] InspectionKeys = ["Enabled", "MaxHoldBytes"];
 
     /// <summary>Where the bundled country database is installed next to the executable.</summary>
     public static string BundledGeoDatabase => Path.Combine(AppContext.BaseDirectory, "geo", "geo-whois-asn-country.mmdb");
@@ -84,6 +85,7 @@ public static class ConfigLoader
         CheckKnown(configuration.GetSection("Proxy"), "Proxy:", ProxyKeys, errors);
         CheckKnown(configuration.GetSection("Geo"), "Geo:", GeoKeys, errors);
         CheckKnown(configuration.GetSection("Assessments"), "Assessments:", AssessmentKeys, errors);
+        CheckKnown(configuration.GetSection("Inspection"), "Inspection:", InspectionKeys, errors);
 
         var mode = EnforcementMode.Monitor;
         var modeText = configuration["Mode"];
@@ -151,6 +153,8 @@ public static class ConfigLoader
             ConnectTimeout = ReadDuration(proxy, "ConnectTimeout", "Proxy:", defaults.ConnectTimeout, errors),
             ResolveTimeout = ReadDuration(proxy, "ResolveTimeout", "Proxy:", defaults.ResolveTimeout, errors),
             UpstreamActivityTimeout = ReadDuration(proxy, "UpstreamActivityTimeout", "Proxy:", defaults.UpstreamActivityTimeout, errors),
+            InspectionEnabled = ReadBool(configuration.GetSection("Inspection"), "Enabled", "Inspection:", defaults.InspectionEnabled, errors),
+            MaxHoldBytes = ReadInt(configuration.GetSection("Inspection"), "MaxHoldBytes", "Inspection:", defaults.MaxHoldBytes, 0, 64 * 1024 * 1024, errors),
         };
 
         var geo = configuration.GetSection("Geo");
@@ -303,6 +307,23 @@ public static class ConfigLoader
         }
 
         errors.Add($"{prefix}{name}: '{text}' is not a whole number from {min} to {max}");
+        return fallback;
+    }
+
+    private static bool ReadBool(IConfiguration section, string name, string prefix, bool fallback, List<string> errors)
+    {
+        var text = section[name];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{prefix}{name}: '{text}' is not true or false");
         return fallback;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using EgressGuard.Configuration;
 using EgressGuard.Geo;
+using EgressGuard.Inspection;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.Policy;
 using EgressGuard.Proxy;
@@ -44,6 +45,14 @@ public static class Appliance
             return new ApplianceStartResult(null, [ledgerError!]);
         }
 
+        var fingerprintKey = ApplianceSecrets.LoadOrCreateFingerprintKey(settings.DataDirectory, out var keyError);
+        if (fingerprintKey is null)
+        {
+            geo.Dispose();
+            await ledger.DisposeAsync();
+            return new ApplianceStartResult(null, [keyError!]);
+        }
+
         var store = new PolicyStore(PolicyFactory.Create(settings, records.Records));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -68,6 +77,11 @@ public static class Appliance
         if (options.HostResolver is not null)
         {
             builder.Services.AddSingleton(options.HostResolver);
+        }
+
+        if (settings.Proxy.InspectionEnabled)
+        {
+            builder.Services.AddSingleton<IPiiScanner>(new PiiScanner(new ScannerOptions { FingerprintKey = fingerprintKey }));
         }
 
         builder.Services.AddEgressGuardProxy(settings.Proxy);

@@ -42,7 +42,7 @@ public sealed class CliTests
             await EgressGuardCli.WaitForHealthAsync(port, process);
             var proxy = $"http://127.0.0.1:{port}";
             Assert.Equal("hello from cn-origin", (await ProcessRunner.CurlAsync("-x", proxy, cn.BaseUrl + "/")).StandardOutput);
-            Assert.Equal("403", (await ProcessRunner.CurlAsync("-o", "/dev/null", "-w", "%{http_code}", "-x", proxy, us.BaseUrl + "/")).StandardOutput);
+            Assert.Equal("403", (await ProcessRunner.CurlAsync("-o", "/dev/null", "-w", "%{http_code}", "-x", proxy, "--data-binary", "{\"idCard\":\"360426199101010071\"}", us.BaseUrl + "/echo")).StandardOutput);
             Assert.NotEqual(0, (await ProcessRunner.CurlAsync("-k", "-p", "-x", proxy, "https://127.0.0.2:443/")).ExitCode);
         }
         finally
@@ -241,5 +241,31 @@ public sealed class CliTests
         Assert.NotEqual(0, result.ExitCode);
         Assert.False(string.IsNullOrWhiteSpace(result.StandardError));
         Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_SeveralFilesAndStdin_PrintsOneJsonObjectPerFindingWithByteOffsets()
+    {
+        using var dir = new TempDirectory();
+        const string id = "360426199101010071";
+        var text = "客户身份证号：" + id + "，谢谢";
+        File.WriteAllText(dir.File("a.txt"), text);
+        File.WriteAllText(dir.File("clean.json"), "{\"build\":\"20261125\",\"hash\":\"9f86d081884c7d659a2feaa0c55ad015\"}");
+
+        var result = await ProcessRunner.RunAsync("dotnet", [EgressGuardCli.Dll, "scan", dir.File("a.txt"), dir.File("clean.json"), "-", dir.File("missing.txt")], TimeSpan.FromSeconds(60), dir.Path, standardInput: "call me on 13800138000");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("missing.txt", result.StandardError, StringComparison.Ordinal);
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var idFinding = Assert.Single(lines, l => l.GetProperty("type").GetString() == "cn_resident_id");
+        Assert.Equal(dir.File("a.txt"), idFinding.GetProperty("source").GetString());
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount("客户身份证号："), idFinding.GetProperty("start").GetInt64());
+        Assert.Equal(18, idFinding.GetProperty("length").GetInt32());
+        Assert.True(idFinding.GetProperty("sensitive").GetBoolean());
+        Assert.True(idFinding.GetProperty("validated").GetBoolean());
+        Assert.DoesNotContain(id, idFinding.GetProperty("masked").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.GetProperty("source").GetString() == dir.File("clean.json"));
+        Assert.Single(lines, l => l.GetProperty("source").GetString() == "-" && l.GetProperty("type").GetString() == "cn_mobile");
+        Assert.DoesNotContain(id, result.StandardOutput, StringComparison.Ordinal);
     }
 }

@@ -42,6 +42,10 @@ internal sealed class ApplianceUnderTest : IAsyncDisposable
         ["Proxy:AllowPrivateDestinations:2"] = "127.0.0.4/32",
         ["Proxy:ConnectPorts:0"] = "*",
         ["Proxy:HeaderTimeout"] = "2s",
+
+        // The spine tests check destination-level policy (every outbound request needs a record);
+        // the inspection tests turn content inspection on.
+        ["Inspection:Enabled"] = "false",
         ["Geo:Database"] = RepositoryPaths.Data("geoip", "GeoIP2-Country-Test.mmdb"),
         ["Geo:Overrides:0:Network"] = "127.0.0.2/32",
         ["Geo:Overrides:0:Country"] = "US",

@@ -9,7 +9,7 @@ public sealed class TransferRecordFormatTests
     private static readonly string[] DocumentedFields =
     [
         "id", "time", "kind", "client", "host", "ip", "port", "country", "outbound", "mode", "decision", "reason",
-        "assessmentId", "method", "status", "bytesUp", "bytesDown", "durationMs", "geoBuild",
+        "assessmentId", "method", "status", "bytesUp", "bytesDown", "durationMs", "geoBuild", "inspection", "findings",
     ];
 
     [Fact]
@@ -103,6 +103,7 @@ public sealed class TransferRecordFormatTests
                 "0195a3c4-1234-7abc-8def-0123456789ab", "2026-03-01T00:09:10.123456Z", "Tunnel", "fd00::17", "api.example.com",
                 "2606:2800:220:1:248:1893:25c8:1946", "8443", "US", "true", "Monitor", "Report", "AssessmentExpired",
                 "SCC-2026-001", "CONNECT", "200", "123456789012", "987654321", "1234567.891", "2026-02-24T00:00:00Z",
+                "Complete", "cn_resident_id:2:sensitive;email:1",
             ],
             fields);
     }
