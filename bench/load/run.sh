@@ -15,7 +15,8 @@
 # egressguard to reuse (skips `dotnet publish`), KEEP_WORK=1 keeps the temp dir (configs, logs),
 # EGRESSGUARD_LOG_LEVEL=Warning (Information = per-request console lines, the shipped default),
 # INSPECTION=true (false switches EgressGuard's content inspection off, to see what it costs),
-# WAIT_IDLE_MINUTES=0 (on a shared box: wait up to this long for 5 s with < 0.25 cores busy).
+# WAIT_IDLE_MINUTES=0 (on a shared box: wait up to this long for 5 s with < 0.25 cores busy),
+# PARTS="full moderate" (either alone runs only that part).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -32,6 +33,7 @@ KEEP_WORK="${KEEP_WORK:-0}"
 EGRESSGUARD_LOG_LEVEL="${EGRESSGUARD_LOG_LEVEL:-Warning}"
 INSPECTION="${INSPECTION:-true}"
 WAIT_IDLE_MINUTES="${WAIT_IDLE_MINUTES:-0}"
+PARTS="${PARTS:-full moderate}"
 ORIGIN_ADDRESS=127.0.0.3
 POST_BYTES=10240
 
@@ -254,7 +256,7 @@ declare -A ALL # key -> every round's requests/s (or p99), for the table
 median() {
   local key="$1" field="$2"
   R["$key"]="$(sort -g -k"$field","$field" "$work/$key.all" | sed -n "$(((ROUNDS + 1) / 2))p")"
-  ALL["$key"]="$(awk -v f="$field" '{ printf "%s%.*f", NR > 1 ? ", " : "", f == 1 ? 0 : 1, $f }' "$work/$key.all")"
+  ALL["$key"]="$(awk -v f="$field" '{ v = sprintf(f == 1 ? "%.0f" : "%.1f", $f); out = out (NR > 1 ? ", " : "") v } END { print out }' "$work/$key.all")"
 }
 
 # Warm-up by time, not count: tiered compilation (with PGO) of Kestrel, YARP and the proxy's own
@@ -267,7 +269,7 @@ for scenario in get post; do
 done
 
 # Rounds interleave the targets, so a burst of unrelated load on a shared box hits all of them.
-for round in $(seq "$ROUNDS"); do
+[[ " $PARTS " == *" full "* ]] && for round in $(seq "$ROUNDS"); do
   for scenario in get post; do
     for target in "${targets[@]}"; do
       k="full-$scenario-$target"
@@ -278,11 +280,11 @@ for round in $(seq "$ROUNDS"); do
     done
   done
 done
-for scenario in get post; do for target in "${targets[@]}"; do median "full-$scenario-$target" 1; done; done
+[[ " $PARTS " == *" full "* ]] && for scenario in get post; do for target in "${targets[@]}"; do median "full-$scenario-$target" 1; done; done
 
 per_conn=$((MODERATE_RPS / MODERATE_C))
 moderate_n=$((MODERATE_RPS * MODERATE_SECONDS))
-for round in $(seq "$ROUNDS"); do
+[[ " $PARTS " == *" moderate "* ]] && for round in $(seq "$ROUNDS"); do
   for scenario in get post; do
     for target in "${targets[@]}"; do
       k="mod-$scenario-$target"
@@ -293,7 +295,7 @@ for round in $(seq "$ROUNDS"); do
     done
   done
 done
-for scenario in get post; do for target in "${targets[@]}"; do median "mod-$scenario-$target" 3; done; done
+[[ " $PARTS " == *" moderate "* ]] && for scenario in get post; do for target in "${targets[@]}"; do median "mod-$scenario-$target" 3; done; done
 
 # Proof that the decision path ran: every request through egressguard is in its ledger.
 stop_all # flushes the ledger; egressguard's ledger query opens it read-only afterwards
@@ -306,6 +308,7 @@ log_lines="$(grep -c . "$work/egressguard/stdout.log" || true)"
 field() { echo "${R[$1]}" | awk -v i="$2" '{print $i}'; }
 name() { case "$1" in get) echo "GET 3 B response" ;; post) echo "POST 10 KB body" ;; esac; }
 
+if [[ " $PARTS " == *" full "* ]]; then
 echo "### Full speed: hey -n $N -c $C, median of $ROUNDS rounds (after ${WARMUP_SECONDS} s of warm-up per target and scenario)"
 echo
 echo "| scenario | target | requests/s | p50 ms | p99 ms | proxy CPU (cores) | proxy CPU µs/request | nginx CPU | hey CPU | other CPU | non-200 / errors | requests/s of each round |"
@@ -328,6 +331,8 @@ for scenario in get post; do
   echo "| $(name "$scenario") | $ratio | $verdict | $cpu_ratio |"
 done
 echo
+fi
+if [[ " $PARTS " == *" moderate "* ]]; then
 echo "### Moderate load: hey -n $moderate_n -c $MODERATE_C -q $per_conn (≈ $MODERATE_RPS requests/s in total), median of $ROUNDS rounds by p99"
 echo
 echo "| scenario | target | requests/s | p50 ms | p99 ms | added p99 vs direct (ms) | target ≤ 1 ms | proxy CPU (cores) | other CPU | p99 ms of each round |"
@@ -347,6 +352,7 @@ for scenario in get post; do
   done
 done
 echo
+fi
 echo "EgressGuard ledger, records by reason (every request through it, warm-ups and checks included): ${reasons:-none}; $log_lines lines on its console."
 echo "hey reports latency to 0.1 ms (4 decimals of a second). CPU columns: CPU seconds used during the run / wall seconds ($(nproc) cores = $(nproc).00); \"other\" is everything else busy on the machine meanwhile (0 on an idle box)."
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

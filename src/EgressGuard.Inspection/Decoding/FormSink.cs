@@ -62,7 +62,17 @@ internal sealed class FormSink : ByteSink, ILocationSource
                 switch (b)
                 {
                     case (byte)'%':
-                        _percent = 1;
+                        // A whole escape in this chunk (the usual case) is decoded here; a split one by the state machine.
+                        if (i + 1 < data.Length && HexValue(data[i]) is var high and >= 0 && HexValue(data[i + 1]) is var low and >= 0)
+                        {
+                            Emit([(byte)((high << 4) | low)]);
+                            i += 2;
+                        }
+                        else
+                        {
+                            _percent = 1;
+                        }
+
                         break;
                     case (byte)'+':
                         Emit(" "u8);

@@ -27,6 +27,7 @@ internal sealed class JsonSink : ByteSink, ILocationSource
     private readonly int[] _index;
     private readonly byte[] _keys;
     private readonly int[] _keyLength;
+    private readonly ContextHints[] _keyHints;
     private readonly byte[] _pendingKey = new byte[MaxKeyBytes];
     private int _pendingKeyLength;
     private int _depth;
@@ -49,6 +50,7 @@ internal sealed class JsonSink : ByteSink, ILocationSource
         _index = new int[_maxDepth];
         _keys = new byte[_maxDepth * MaxKeyBytes];
         _keyLength = new int[_maxDepth];
+        _keyHints = new ContextHints[_maxDepth];
     }
 
     private enum State
@@ -126,29 +128,83 @@ internal sealed class JsonSink : ByteSink, ILocationSource
     {
         get
         {
-            for (var d = Math.Min(_depth, _maxDepth) - 1; d >= 0; d--)
-            {
-                if (!_isArray[d] && _keyLength[d] > 0)
-                {
-                    return _keys.AsMemory(d * MaxKeyBytes, _keyLength[d]);
-                }
-            }
-
-            return default;
+            var d = FieldDepth();
+            return d < 0 ? default : _keys.AsMemory(d * MaxKeyBytes, _keyLength[d]);
         }
     }
 
-    private int Structure(ReadOnlySpan<byte> data, int i)
+    /// <summary>
+    /// Context of <see cref="FieldName"/>, worked out once per key rather than once per value (None when there is no
+    /// key, which lets the scanner decide).
+    /// </summary>
+    private ContextHints FieldHints
     {
-        var rel = data[i..].IndexOfAny(StructureStops);
-        if (rel < 0)
+        get
         {
-            _pos += data.Length - i;
-            return data.Length;
+            var d = FieldDepth();
+            if (d < 0)
+            {
+                return ContextHints.None;
+            }
+
+            var hints = _keyHints[d];
+            if (hints == ContextHints.None)
+            {
+                hints = TextScanner.HintsForFieldName(_keys.AsSpan(d * MaxKeyBytes, _keyLength[d]));
+                _keyHints[d] = hints;
+            }
+
+            return hints;
+        }
+    }
+
+    /// <summary>The depth of the nearest enclosing key, or -1.</summary>
+    private int FieldDepth()
+    {
+        for (var d = Math.Min(_depth, _maxDepth) - 1; d >= 0; d--)
+        {
+            if (!_isArray[d] && _keyLength[d] > 0)
+            {
+                return d;
+            }
         }
 
-        i += rel;
-        _pos += rel;
+        return -1;
+    }
+
+    /// <summary>
+    /// Handles structural bytes until a string or number needs another state (or the data ends). Between tokens
+    /// the gap is usually zero bytes (<c>":"</c>, <c>","</c>), so the next byte is tested before the vectorised search.
+    /// </summary>
+    private int Structure(ReadOnlySpan<byte> data, int i)
+    {
+        while (i < data.Length)
+        {
+            if (!StructureStops.Contains(data[i]))
+            {
+                var rel = data[i..].IndexOfAny(StructureStops);
+                if (rel < 0)
+                {
+                    _pos += data.Length - i;
+                    return data.Length;
+                }
+
+                i += rel;
+                _pos += rel;
+            }
+
+            i = StructuralByte(data, i);
+            if (_state != State.Structure)
+            {
+                return i;
+            }
+        }
+
+        return i;
+    }
+
+    private int StructuralByte(ReadOnlySpan<byte> data, int i)
+    {
         var b = data[i];
         switch (b)
         {
@@ -189,12 +245,12 @@ internal sealed class JsonSink : ByteSink, ILocationSource
                 var end = data[i..].IndexOfAnyExcept(NumberChars);
                 if (end >= 0)
                 {
-                    _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, end), numericLiteral: true);
+                    _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, end), numericLiteral: true, FieldHints);
                     _pos += end;
                     return i + end;
                 }
 
-                _scanner.BeginSegment(_base + _pos, null, this, FieldName);
+                _scanner.BeginSegment(_base + _pos, null, this, FieldName, FieldHints);
                 _scanner.MarkNumericLiteral();
                 _segmentOpen = true;
                 _state = State.Number;
@@ -212,6 +268,18 @@ internal sealed class JsonSink : ByteSink, ILocationSource
         _stringIsKey = InObject && _expectKey;
         if (_stringIsKey)
         {
+            var end = data[i..].IndexOfAny(StringSpecials);
+            if (end >= 0 && data[i + end] == '"')
+            {
+                // Whole key in this chunk, no escapes: straight into its slot.
+                var n = Math.Min(end, MaxKeyBytes);
+                data.Slice(i, n).CopyTo(_keys.AsSpan((_depth - 1) * MaxKeyBytes, MaxKeyBytes));
+                _keyLength[_depth - 1] = n;
+                _keyHints[_depth - 1] = ContextHints.None;
+                _pos += end + 1;
+                return i + end + 1;
+            }
+
             _pendingKeyLength = 0;
             _state = State.String;
             return i;
@@ -221,12 +289,12 @@ internal sealed class JsonSink : ByteSink, ILocationSource
         if (rel >= 0 && data[i + rel] == '"')
         {
             // Whole value in this chunk, no escapes: scan it in place.
-            _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, rel));
+            _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, rel), fieldHints: FieldHints);
             _pos += rel + 1;
             return i + rel + 1;
         }
 
-        _scanner.BeginSegment(_base + _pos, null, this, FieldName);
+        _scanner.BeginSegment(_base + _pos, null, this, FieldName, FieldHints);
         _segmentOpen = true;
         _state = State.String;
         return i;
@@ -281,6 +349,7 @@ internal sealed class JsonSink : ByteSink, ILocationSource
                 var slot = _keys.AsSpan((_depth - 1) * MaxKeyBytes, MaxKeyBytes);
                 _pendingKey.AsSpan(0, _pendingKeyLength).CopyTo(slot);
                 _keyLength[_depth - 1] = _pendingKeyLength;
+                _keyHints[_depth - 1] = ContextHints.None;
             }
         }
         else if (_segmentOpen)
@@ -394,6 +463,7 @@ internal sealed class JsonSink : ByteSink, ILocationSource
             _isArray[_depth] = isArray;
             _index[_depth] = 0;
             _keyLength[_depth] = 0;
+            _keyHints[_depth] = ContextHints.None;
         }
 
         _depth++;

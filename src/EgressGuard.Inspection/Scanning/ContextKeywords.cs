@@ -50,16 +50,22 @@ internal static class ContextKeywords
 
         Span<byte> lower = stackalloc byte[Math.Min(text.Length, 128)];
         text = text[^lower.Length..];
+
+        // Which byte values occur: a keyword whose first or last byte is absent cannot occur, so most of the
+        // substring searches are skipped (this runs for every candidate that needs context).
+        Span<ulong> present = stackalloc ulong[4];
         for (var i = 0; i < text.Length; i++)
         {
             var b = text[i];
-            lower[i] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
+            b = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
+            lower[i] = b;
+            present[b >> 6] |= 1UL << (b & 63);
         }
 
         var hints = ContextHints.None;
         foreach (var (keyword, hint) in Nearby)
         {
-            if ((hints & hint) == 0 && lower.IndexOf(keyword) >= 0)
+            if ((hints & hint) == 0 && Has(present, keyword[0]) && Has(present, keyword[^1]) && lower.IndexOf(keyword) >= 0)
             {
                 hints |= hint;
             }
@@ -121,6 +127,8 @@ internal static class ContextKeywords
 
         return hints | (fromText & ~ContextHints.Address);
     }
+
+    private static bool Has(ReadOnlySpan<ulong> present, byte b) => (present[b >> 6] & (1UL << (b & 63))) != 0;
 
     private static bool ContainsAny(ReadOnlySpan<byte> s, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, ReadOnlySpan<byte> d,
         ReadOnlySpan<byte> e, ReadOnlySpan<byte> f, ReadOnlySpan<byte> g, ReadOnlySpan<byte> h, ReadOnlySpan<byte> i) =>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Text;
 using EgressGuard.Inspection.Detectors;
 
 namespace EgressGuard.Inspection.Scanning;
@@ -40,14 +41,16 @@ internal sealed class TextScanner : IDisposable
     ];
 
     // Detectors that can accept a candidate of a given character count (IPv4 is tried whenever there are 4+ groups).
-    private static readonly PiiKind[][] DetectorsByLength = BuildDetectorsByLength();
+    private static readonly PiiKind[][] DetectorsByLength = BuildDetectorsByLength(withIpv4: false);
 
-    private const int FieldCacheSlots = 32;
-    private const int FieldCacheNameBytes = 64;
+    // The same with IPv4 added, for runs of 4+ groups: every other detector rejects a length outside its range, and
+    // the ones without a range (HK/MO/TW ids, passports, permits) take single groups only.
+    private static readonly PiiKind[][] DetectorsByLengthWithIpv4 = BuildDetectorsByLength(withIpv4: true);
 
-    private readonly byte[] _fieldCacheNames = new byte[FieldCacheSlots * FieldCacheNameBytes];
-    private readonly int[] _fieldCacheLengths = new int[FieldCacheSlots];
-    private readonly ContextHints[] _fieldCacheHints = new ContextHints[FieldCacheSlots];
+    // The characters of an e-mail local part (EmailDetector.IsLocal), for the vectorised probe in HandleWord.
+    private static readonly SearchValues<byte> EmailLocalChars =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._%+-!$*^~|"u8);
+
     private readonly FindingCollector _collector;
     private readonly bool[] _enabled;
     private readonly DateOnly _today;
@@ -75,7 +78,12 @@ internal sealed class TextScanner : IDisposable
     }
 
     /// <summary>Starts a segment at <paramref name="absoluteStart"/> in the decoded document.</summary>
-    public void BeginSegment(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName)
+    /// <remarks>
+    /// <paramref name="fieldHints"/> is the context of <paramref name="fieldName"/> when the caller already has it (from
+    /// <see cref="HintsForFieldName"/>); None means it is worked out on first use.
+    /// </remarks>
+    public void BeginSegment(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName,
+        ContextHints fieldHints = ContextHints.None)
     {
         _segmentAbs = absoluteStart;
         _bufferAbs = absoluteStart;
@@ -86,7 +94,7 @@ internal sealed class TextScanner : IDisposable
         _location = location;
         _locationSource = locationSource;
         _fieldName = fieldName;
-        _fieldHints = ContextHints.None;
+        _fieldHints = fieldHints;
         _numericLiteral = false;
         _emittedUpTo = Math.Min(_emittedUpTo, absoluteStart);
     }
@@ -164,14 +172,18 @@ internal sealed class TextScanner : IDisposable
     /// straddle a chunk): values with no candidate byte and no field context cost one vectorised search.
     /// </summary>
     public void ScanWhole(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName, ReadOnlySpan<byte> value,
-        bool numericLiteral = false)
+        bool numericLiteral = false, ContextHints fieldHints = ContextHints.None)
     {
-        if (value.IndexOfAny(Anchors) < 0 && (fieldName.IsEmpty || !MayBeNameOrAddress(value)))
+        // No anchor: only a name or address field can still hold something (CheckFieldValue), and a field whose
+        // known context says neither cannot.
+        if (value.IndexOfAny(Anchors) < 0
+            && (fieldName.IsEmpty || (fieldHints != ContextHints.None && (fieldHints & (ContextHints.Name | ContextHints.Address)) == 0)
+                || !MayBeNameOrAddress(value)))
         {
             return;
         }
 
-        BeginSegment(absoluteStart, location, locationSource, fieldName);
+        BeginSegment(absoluteStart, location, locationSource, fieldName, fieldHints);
         _numericLiteral = numericLiteral;
         Process(value, 0, final: true, absoluteStart);
         CheckFieldValue(value);
@@ -180,7 +192,8 @@ internal sealed class TextScanner : IDisposable
 
     private void CheckFieldValue(ReadOnlySpan<byte> data)
     {
-        if (data.Length is > 0 and <= 600 && !_fieldName.IsEmpty && MayBeNameOrAddress(data))
+        if (data.Length is > 0 and <= 600 && !_fieldName.IsEmpty && (FieldHints & (ContextHints.Name | ContextHints.Address)) != 0
+            && MayBeNameOrAddress(data))
         {
             var hints = FieldHints;
             if ((hints & ContextHints.Name) != 0 && _enabled[(int)PiiKind.PersonName]
@@ -219,33 +232,11 @@ internal sealed class TextScanner : IDisposable
         }
     }
 
+    /// <summary>The context a field name gives its values (never None: <see cref="ContextHints.Computed"/> is set).</summary>
+    public static ContextHints HintsForFieldName(ReadOnlySpan<byte> name) => CachedFieldHints(name);
+
     /// <summary>Field names repeat (every record of a JSON array has the same keys): keyword analysis is cached per name.</summary>
-    private ContextHints CachedFieldHints(ReadOnlySpan<byte> name)
-    {
-        if (name.IsEmpty || name.Length > FieldCacheNameBytes)
-        {
-            return ContextKeywords.FromFieldName(name) | ContextHints.Computed;
-        }
-
-        var hash = 2166136261u;
-        foreach (var b in name)
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        var slot = (int)(hash % FieldCacheSlots);
-        var cached = _fieldCacheNames.AsSpan(slot * FieldCacheNameBytes, _fieldCacheLengths[slot]);
-        if (_fieldCacheLengths[slot] == name.Length && cached.SequenceEqual(name))
-        {
-            return _fieldCacheHints[slot];
-        }
-
-        var hints = ContextKeywords.FromFieldName(name) | ContextHints.Computed;
-        name.CopyTo(_fieldCacheNames.AsSpan(slot * FieldCacheNameBytes));
-        _fieldCacheLengths[slot] = name.Length;
-        _fieldCacheHints[slot] = hints;
-        return hints;
-    }
+    private static ContextHints CachedFieldHints(ReadOnlySpan<byte> name) => FieldHintCache.For(name);
 
     private static bool MayBeNameOrAddress(ReadOnlySpan<byte> data) =>
         data.IndexOfAnyInRange((byte)0xE4, (byte)0xE9) >= 0 || data.IndexOf((byte)' ') >= 0;
@@ -598,10 +589,13 @@ internal sealed class TextScanner : IDisposable
         }
 
         // An e-mail whose local part starts here: let the '@' handler take all of it.
+        // (The run of local-part characters from the anchor, at most up to start + 65: one vectorised search.)
         var p = anchor;
-        while (p < data.Length && p - start <= 64 && EmailDetector.IsLocal(data[p]))
+        var probe = Math.Min(data.Length, start + 65) - p;
+        if (probe > 0)
         {
-            p++;
+            var rel = data.Slice(p, probe).IndexOfAnyExcept(EmailLocalChars);
+            p += rel < 0 ? probe : rel;
         }
 
         if (p < data.Length && data[p] == '@')
@@ -611,7 +605,7 @@ internal sealed class TextScanner : IDisposable
 
         // Most numbers in traffic are short (counts, durations, decimals): fewer than 7 characters in fewer than 4
         // groups cannot be any identifier, so leave before setting up candidates.
-        var quickEnd = QuickReject(data, start);
+        var quickEnd = QuickReject(data, start, final);
         if (quickEnd > 0)
         {
             return Math.Max(quickEnd, anchor + 1);
@@ -661,8 +655,19 @@ internal sealed class TextScanner : IDisposable
         while (true)
         {
             var ws = pos;
-            var chars = 0;
-            while (true)
+
+            // ASCII letters and digits are the common case: take them with one vectorised search (capped one past
+            // the word limit, which is where the per-character loop below would stop) and leave only fullwidth
+            // characters and the end of the data to that loop.
+            var asciiRun = data.Slice(pos, Math.Min(data.Length - pos, MaxWordChars + 1)).IndexOfAnyExcept(AsciiAlnum);
+            if (asciiRun < 0)
+            {
+                asciiRun = Math.Min(data.Length - pos, MaxWordChars + 1);
+            }
+
+            var chars = asciiRun;
+            pos += Math.Min(asciiRun, MaxWordChars);
+            while (asciiRun <= MaxWordChars)
             {
                 var n = CharFold.Read(data, pos, out var c);
                 if (n < 0 || (n == 0 && !final))
@@ -705,10 +710,19 @@ internal sealed class TextScanner : IDisposable
                 break;
             }
 
-            for (var q = ws; q < pos;)
+            if (pos - ws == chars)
             {
-                q += CharFold.Read(data, q, out var c);
-                norm[nl++] = CharFold.Upper(c);
+                // All ASCII: upper-case the group in one go.
+                Ascii.ToUpper(data[ws..pos], norm[nl..], out _);
+                nl += chars;
+            }
+            else
+            {
+                for (var q = ws; q < pos;)
+                {
+                    q += CharFold.Read(data, q, out var c);
+                    norm[nl++] = CharFold.Upper(c);
+                }
             }
 
             wStart[wc] = ws;
@@ -868,7 +882,7 @@ internal sealed class TextScanner : IDisposable
         return Math.Max(wEnd[last], anchor + 1);
     }
 
-    private static PiiKind[][] BuildDetectorsByLength()
+    private static PiiKind[][] BuildDetectorsByLength(bool withIpv4)
     {
         static bool Accepts(PiiKind kind, int n) => kind switch
         {
@@ -892,7 +906,7 @@ internal sealed class TextScanner : IDisposable
         var table = new PiiKind[MaxCompoundChars + 1][];
         for (var n = 0; n < table.Length; n++)
         {
-            table[n] = Array.FindAll(DetectorOrder, k => Accepts(k, n));
+            table[n] = Array.FindAll(DetectorOrder, k => Accepts(k, n) || (withIpv4 && k == PiiKind.IpAddress));
         }
 
         return table;
@@ -902,7 +916,12 @@ internal sealed class TextScanner : IDisposable
     /// End of a short ASCII run (under 7 alphanumerics in under 4 groups, no bracketed check digit, no province
     /// character before it), or 0 when the full candidate analysis is needed.
     /// </summary>
-    private static int QuickReject(ReadOnlySpan<byte> data, int start)
+    /// <remarks>
+    /// When <paramref name="final"/>, the end of the data ends the run like any other byte: JSON numbers and values
+    /// such as <c>"cn-east-1"</c> end there. Runs touching a colon still take the full path (IPv6 and MAC runs are
+    /// expanded around it).
+    /// </remarks>
+    private static int QuickReject(ReadOnlySpan<byte> data, int start, bool final)
     {
         if (start >= 3 && data[start - 3] >= 0xE4)
         {
@@ -911,6 +930,7 @@ internal sealed class TextScanner : IDisposable
 
         var chars = 0;
         var groups = 1;
+        var colon = false;
         var p = start;
         while (p < data.Length && chars < 7)
         {
@@ -929,12 +949,18 @@ internal sealed class TextScanner : IDisposable
                     return 0;
                 }
 
+                colon |= b == ':';
                 p++;
                 continue;
             }
 
             // '(' '[' may open a check digit, 0xEF a fullwidth digit, '+' a country code: let the full path decide.
             return b is (byte)'(' or (byte)'[' or 0xEF or 0xE3 ? 0 : p;
+        }
+
+        if (final && chars < 7 && !colon && (CharFold.ReadBack(data, start, out var before) == 0 || before != ':'))
+        {
+            return p;
         }
 
         return 0;
@@ -1014,7 +1040,7 @@ internal sealed class TextScanner : IDisposable
         }
 
         var colon = c.Separator == ':' || (c.Separator == Candidate.MixedSeparators && separators.IndexOf((byte)':') >= 0);
-        var candidates = c.Groups.Length >= 4 ? DetectorOrder : DetectorsByLength[length];
+        var candidates = c.Groups.Length >= 4 ? DetectorsByLengthWithIpv4[length] : DetectorsByLength[length];
         for (var d = 0; d < candidates.Length; d++)
         {
             var kind = candidates[d];

@@ -20,18 +20,18 @@ public static class ConfigLoader
     /// <summary>The environment variable prefix.</summary>
     public const string EnvironmentPrefix = "EGRESSGUARD__";
 
-    private static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging"];
+    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging"];
 
-    private static readonly string[] ProxyKeys =
+    internal static readonly string[] ProxyKeys =
     [
         "Listen", "AllowedClients", "AllowPrivateDestinations", "ConnectPorts", "MaxHeaderBytes", "HeaderTimeout",
         "TunnelIdleTimeout", "MaxConcurrentTunnels", "ConnectTimeout", "ResolveTimeout", "UpstreamActivityTimeout",
     ];
 
-    private static readonly string[] GeoKeys = ["Database", "Overrides"];
-    private static readonly string[] OverrideKeys = ["Network", "Country"];
-    private static readonly string[] AssessmentKeys = ["File"];
-    private static readonly string[] InspectionKeys = ["Enabled", "MaxHoldBytes"];
+    internal static readonly string[] GeoKeys = ["Database", "Overrides"];
+    internal static readonly string[] OverrideKeys = ["Network", "Country"];
+    internal static readonly string[] AssessmentKeys = ["File"];
+    internal static readonly string[] InspectionKeys = ["Enabled", "MaxHoldBytes"];
 
     /// <summary>Where the bundled country database is installed next to the executable.</summary>
     public static string BundledGeoDatabase => Path.Combine(AppContext.BaseDirectory, "geo", "geo-whois-asn-country.mmdb");
