@@ -69,5 +69,6 @@ public static class CanonicalTime
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static void ThrowOutOfRange(string name) => throw new ArgumentOutOfRangeException(name, "Outside the range of DateTimeOffset.");
 }

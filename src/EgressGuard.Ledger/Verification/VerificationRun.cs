@@ -155,11 +155,9 @@ internal sealed class VerificationRun
         var atEnd = seen < _options.SequenceLookahead || !rest.MoveNext();
         if (!foundExpected)
         {
-            Fail(LedgerFailureKind.Deleted,
-                got - 1 == expected
-                    ? $"record {expected} is missing (deleted): record {got} follows record {expected - 1}"
-                    : $"records {expected} to {got - 1} are missing (deleted): record {got} follows record {expected - 1}",
-                sequence: expected, lastSequence: got - 1);
+            var missing = got - 1 == expected ? $"record {expected} is missing" : $"records {expected} to {got - 1} are missing";
+            var context = expected == _options.StartSize ? $"the records start at {got}" : $"record {got} follows record {expected - 1}";
+            Fail(LedgerFailureKind.Deleted, $"{missing} (deleted): {context}", sequence: expected, lastSequence: got - 1);
         }
         else if (gotAgain)
         {

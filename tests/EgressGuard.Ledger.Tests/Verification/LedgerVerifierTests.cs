@@ -97,6 +97,8 @@ public sealed class LedgerVerifierTests : IDisposable
         Assert.Equal(LedgerFailureKind.Deleted, failure.Kind);
         Assert.Equal((ulong)first, failure.Sequence);
         Assert.Equal((ulong)(first + count - 1), failure.LastSequence);
+        Assert.Contains("deleted", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ulong.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
