@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using EgressGuard.Inspection.Scanning;
@@ -18,6 +19,9 @@ internal sealed class JsonSink : ByteSink, ILocationSource
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
     private static readonly SearchValues<byte> StructureStops = SearchValues.Create("{}[],:\"-0123456789"u8);
     private static readonly SearchValues<byte> NumberChars = SearchValues.Create("0123456789+-.eE"u8);
+
+    // StructureStops as a table, for the one-byte test before the vectorised search.
+    private static readonly bool[] IsStructureStop = BuildStopTable();
 
     private readonly TextScanner _scanner;
     private readonly long _base;
@@ -100,62 +104,74 @@ internal sealed class JsonSink : ByteSink, ILocationSource
 
     public string DescribeLocation()
     {
-        var sb = new StringBuilder(_location).Append("/json:$");
+        // Built in a stack buffer and allocated once: this runs for every finding.
         var tracked = Math.Min(_depth, _maxDepth);
-        for (var d = 0; d < tracked; d++)
+        var max = _location.Length + "/json:$".Length + (tracked * (MaxKeyBytes + 12)) + 2;
+        char[]? rented = null;
+        var buffer = max <= 1024 ? stackalloc char[1024] : (rented = ArrayPool<char>.Shared.Rent(max));
+        try
         {
-            if (_isArray[d])
+            _location.CopyTo(buffer);
+            var n = _location.Length;
+            "/json:$".CopyTo(buffer[n..]);
+            n += "/json:$".Length;
+            for (var d = 0; d < tracked; d++)
             {
-                sb.Append('[').Append(_index[d]).Append(']');
+                if (_isArray[d])
+                {
+                    buffer[n++] = '[';
+                    _index[d].TryFormat(buffer[n..], out var written, default, CultureInfo.InvariantCulture);
+                    n += written;
+                    buffer[n++] = ']';
+                }
+                else if (_keyLength[d] > 0)
+                {
+                    buffer[n++] = '.';
+                    n += Encoding.UTF8.GetChars(_keys.AsSpan(d * MaxKeyBytes, _keyLength[d]), buffer[n..]);
+                }
             }
-            else if (_keyLength[d] > 0)
+
+            if (_depth > _maxDepth)
             {
-                sb.Append('.').Append(Encoding.UTF8.GetString(_keys, d * MaxKeyBytes, _keyLength[d]));
+                buffer[n++] = '.';
+                buffer[n++] = '…';
+            }
+
+            return new string(buffer[..n]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
             }
         }
-
-        if (_depth > _maxDepth)
-        {
-            sb.Append(".…");
-        }
-
-        return sb.ToString();
     }
 
     private bool InObject => _depth > 0 && _depth <= _maxDepth && !_isArray[_depth - 1];
 
-    private ReadOnlyMemory<byte> FieldName
-    {
-        get
-        {
-            var d = FieldDepth();
-            return d < 0 ? default : _keys.AsMemory(d * MaxKeyBytes, _keyLength[d]);
-        }
-    }
+    /// <summary>The nearest enclosing key of the value that starts here, or empty.</summary>
+    private ReadOnlyMemory<byte> FieldName(int depth) => depth < 0 ? default : _keys.AsMemory(depth * MaxKeyBytes, _keyLength[depth]);
 
     /// <summary>
     /// Context of <see cref="FieldName"/>, worked out once per key rather than once per value (None when there is no
     /// key, which lets the scanner decide).
     /// </summary>
-    private ContextHints FieldHints
+    private ContextHints FieldHints(int depth)
     {
-        get
+        if (depth < 0)
         {
-            var d = FieldDepth();
-            if (d < 0)
-            {
-                return ContextHints.None;
-            }
-
-            var hints = _keyHints[d];
-            if (hints == ContextHints.None)
-            {
-                hints = TextScanner.HintsForFieldName(_keys.AsSpan(d * MaxKeyBytes, _keyLength[d]));
-                _keyHints[d] = hints;
-            }
-
-            return hints;
+            return ContextHints.None;
         }
+
+        var hints = _keyHints[depth];
+        if (hints == ContextHints.None)
+        {
+            hints = TextScanner.HintsForFieldName(_keys.AsSpan(depth * MaxKeyBytes, _keyLength[depth]));
+            _keyHints[depth] = hints;
+        }
+
+        return hints;
     }
 
     /// <summary>The depth of the nearest enclosing key, or -1.</summary>
@@ -180,7 +196,7 @@ internal sealed class JsonSink : ByteSink, ILocationSource
     {
         while (i < data.Length)
         {
-            if (!StructureStops.Contains(data[i]))
+            if (!IsStructureStop[data[i]])
             {
                 var rel = data[i..].IndexOfAny(StructureStops);
                 if (rel < 0)
@@ -245,12 +261,14 @@ internal sealed class JsonSink : ByteSink, ILocationSource
                 var end = data[i..].IndexOfAnyExcept(NumberChars);
                 if (end >= 0)
                 {
-                    _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, end), numericLiteral: true, FieldHints);
+                    var d = FieldDepth();
+                    _scanner.ScanWhole(_base + _pos, null, this, FieldName(d), data.Slice(i, end), numericLiteral: true, FieldHints(d));
                     _pos += end;
                     return i + end;
                 }
 
-                _scanner.BeginSegment(_base + _pos, null, this, FieldName, FieldHints);
+                var depth = FieldDepth();
+                _scanner.BeginSegment(_base + _pos, null, this, FieldName(depth), FieldHints(depth));
                 _scanner.MarkNumericLiteral();
                 _segmentOpen = true;
                 _state = State.Number;
@@ -289,12 +307,14 @@ internal sealed class JsonSink : ByteSink, ILocationSource
         if (rel >= 0 && data[i + rel] == '"')
         {
             // Whole value in this chunk, no escapes: scan it in place.
-            _scanner.ScanWhole(_base + _pos, null, this, FieldName, data.Slice(i, rel), fieldHints: FieldHints);
+            var d = FieldDepth();
+            _scanner.ScanWhole(_base + _pos, null, this, FieldName(d), data.Slice(i, rel), fieldHints: FieldHints(d));
             _pos += rel + 1;
             return i + rel + 1;
         }
 
-        _scanner.BeginSegment(_base + _pos, null, this, FieldName, FieldHints);
+        var depth = FieldDepth();
+        _scanner.BeginSegment(_base + _pos, null, this, FieldName(depth), FieldHints(depth));
         _segmentOpen = true;
         _state = State.String;
         return i;
@@ -454,6 +474,17 @@ internal sealed class JsonSink : ByteSink, ILocationSource
         }
 
         _pos += bytes.Length;
+    }
+
+    private static bool[] BuildStopTable()
+    {
+        var table = new bool[256];
+        foreach (var b in "{}[],:\"-0123456789"u8)
+        {
+            table[b] = true;
+        }
+
+        return table;
     }
 
     private void Push(bool isArray)

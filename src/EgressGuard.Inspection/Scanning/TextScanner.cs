@@ -176,7 +176,8 @@ internal sealed class TextScanner : IDisposable
     {
         // No anchor: only a name or address field can still hold something (CheckFieldValue), and a field whose
         // known context says neither cannot.
-        if (value.IndexOfAny(Anchors) < 0
+        var firstAnchor = value.IndexOfAny(Anchors);
+        if (firstAnchor < 0
             && (fieldName.IsEmpty || (fieldHints != ContextHints.None && (fieldHints & (ContextHints.Name | ContextHints.Address)) == 0)
                 || !MayBeNameOrAddress(value)))
         {
@@ -185,7 +186,8 @@ internal sealed class TextScanner : IDisposable
 
         BeginSegment(absoluteStart, location, locationSource, fieldName, fieldHints);
         _numericLiteral = numericLiteral;
-        Process(value, 0, final: true, absoluteStart);
+        // Nothing before the first anchor can start a token: start there rather than search again.
+        Process(value, Math.Max(firstAnchor, 0), final: true, absoluteStart);
         CheckFieldValue(value);
         _skipRun = false;
     }
