@@ -42,6 +42,9 @@ public sealed record ApplianceSettings
     /// <summary><c>Assessments:File</c>, absolute. Default <c>{DataDirectory}/assessments.json</c>.</summary>
     public required string AssessmentsFile { get; init; }
 
+    /// <summary>The standard ASP.NET Core <c>Logging</c> section (log levels per category), if given.</summary>
+    public Microsoft.Extensions.Configuration.IConfiguration? Logging { get; init; }
+
     /// <summary>The config file these settings came from, if any.</summary>
     public string? SourceFile { get; init; }
 }

@@ -203,6 +203,7 @@ public static class ConfigLoader
             GeoDatabase = geoDatabase,
             GeoOverrides = overrides,
             AssessmentsFile = assessmentsFile,
+            Logging = configuration.GetSection("Logging").Exists() ? configuration.GetSection("Logging") : null,
             SourceFile = sourceFile,
         }, []);
     }

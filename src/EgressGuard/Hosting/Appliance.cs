@@ -57,7 +57,15 @@ public static class Appliance
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        // Per-request framework lines (Kestrel, YARP's "Proxying to …") would drown the journal and
+        // cost throughput; the ledger has every transfer. The config's Logging section overrides.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        if (settings.Logging is not null)
+        {
+            builder.Logging.AddConfiguration(settings.Logging);
+        }
+
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -59,7 +59,8 @@ internal sealed class ApplianceUnderTest : IAsyncDisposable
     public static async Task<ApplianceUnderTest> StartAsync(
         Action<Dictionary<string, string?>>? configure = null,
         string? assessmentsJson = null,
-        IReadOnlyDictionary<string, string>? hosts = null)
+        IReadOnlyDictionary<string, string>? hosts = null,
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var directory = new TempDirectory();
         var config = DefaultConfig(directory);
@@ -76,6 +77,7 @@ internal sealed class ApplianceUnderTest : IAsyncDisposable
         {
             HostResolver = hosts is null ? null : new MappedHostResolver(hosts),
             MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            LoggerProvider = logs,
         });
         Assert.True(started.Appliance is not null, string.Join("\n", started.Errors));
         return new ApplianceUnderTest(started.Appliance!, directory, loaded.Settings!);

@@ -278,4 +278,30 @@ public sealed class ExplicitProxyTests
         Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
         Assert.Contains("CONNECT", answer, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("Debug", true)]
+    public async Task LoggingSection_OfTheConfig_SetsTheLevelOfPerTransferLines(string? level, bool expectAllowedLine)
+    {
+        await using var origin = await LoopbackOrigin.StartAsync("127.0.0.3", "cn-origin");
+        var logs = new CapturingLoggerProvider();
+        await using var box = await ApplianceUnderTest.StartAsync(
+            c =>
+            {
+                if (level is not null)
+                {
+                    c["Logging:LogLevel:EgressGuard.Proxy"] = level;
+                }
+            },
+            logs: logs);
+
+        await ProcessRunner.CurlAsync("-x", box.ProxyUrl, origin.BaseUrl + "/");
+        await ProcessRunner.CurlAsync("-x", box.ProxyUrl, "http://127.0.0.5:9/");
+        await box.RecordsAsync();
+
+        Assert.Equal(expectAllowedLine, logs.Entries.Any(e => e.EventId == 1007));
+        Assert.DoesNotContain(logs.Entries, e => e.Category.StartsWith("Yarp", StringComparison.Ordinal) && e.Level < Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Equal(expectAllowedLine, logs.Entries.Any(e => e.EventId == 1000 && e.Level == Microsoft.Extensions.Logging.LogLevel.Information));
+    }
 }
