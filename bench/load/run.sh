@@ -101,11 +101,17 @@ fill() { # fill TEMPLATE OUT: replace @VAR@ with the shell variable VAR
   if line="$(grep -v '^ *#' "$2" | grep -n '@[A-Z_]*@')"; then die "unfilled placeholder in $2: $line"; fi
 }
 
-wait_http() { # wait_http DESCRIPTION PID CURL-ARGS...: until curl gets a 200 (or the process dies)
-  local what="$1" pid="$2"
-  shift 2
+# wait_http DESCRIPTION PID LOG CURL-ARGS...: until curl gets a 200 (returns 1 if the process dies,
+# after showing the end of LOG).
+wait_http() {
+  local what="$1" pid="$2" logfile="$3"
+  shift 3
   for _ in $(seq 300); do
-    kill -0 "$pid" 2>/dev/null || die "$what exited during start-up (see logs in $work; KEEP_WORK=1 keeps them)"
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$what exited during start-up; the end of $logfile:"
+      tail -n 15 "$logfile" >&2 || true
+      return 1
+    fi
     if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true)" = 200 ]; then return; fi
     sleep 0.1
   done
@@ -136,7 +142,7 @@ nginx -t -q -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" || die "nginx
 nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" 2>"$work/nginx/stderr.log" &
 nginx_pid=$!
 started+=("$nginx_pid")
-wait_http "nginx" "$nginx_pid" "$origin/small"
+wait_http "nginx" "$nginx_pid" "$work/nginx/error.log" "$origin/small" || die "nginx did not start"
 [ "$(curl -s -X POST --data-binary "@$work/body-10k.json" "$origin/upload")" = stored ] || die "nginx POST check failed"
 log "origin nginx on $origin (pid $nginx_pid)"
 
@@ -145,10 +151,18 @@ mkdir -p "$work/squid"
 chmod 0777 "$work/squid" # Squid started as root drops to its effective user (proxy) and writes here
 fill "$here/squid.conf.template" "$work/squid/squid.conf"
 squid -k parse -f "$work/squid/squid.conf" >"$work/squid/parse.log" 2>&1 || { cat "$work/squid/parse.log" >&2; die "squid config does not parse"; }
-squid -N -f "$work/squid/squid.conf" >"$work/squid/stdout.log" 2>&1 &
-squid_pid=$!
-started+=("$squid_pid")
-wait_http "squid" "$squid_pid" -x "http://127.0.0.1:$SQUID_PORT" "$origin/small"
+# One retry on a fresh port: Squid occasionally exits at start-up on a busy box (e.g. the port was
+# taken between the check and the bind).
+for attempt in 1 2; do
+  squid -N -f "$work/squid/squid.conf" >"$work/squid/stdout.log" 2>&1 &
+  squid_pid=$!
+  started+=("$squid_pid")
+  if wait_http "squid" "$squid_pid" "$work/squid/cache.log" -x "http://127.0.0.1:$SQUID_PORT" "$origin/small"; then break; fi
+  tail -n 5 "$work/squid/stdout.log" >&2 || true
+  ((attempt == 1)) || die "squid did not start"
+  SQUID_PORT="$(free_port)"
+  fill "$here/squid.conf.template" "$work/squid/squid.conf"
+done
 ss -Hltn "sport = :$SQUID_PORT" | grep -q . || die "squid is not listening on 127.0.0.1:$SQUID_PORT"
 log "squid $(squid -v | awk 'NR==1{print $4}') on 127.0.0.1:$SQUID_PORT (pid $squid_pid)"
 
@@ -177,8 +191,10 @@ cp "$here/assessments.json.template" "$work/egressguard/assessments.json"
   >"$work/egressguard/stdout.log" 2>&1 &
 egressguard_pid=$!
 started+=("$egressguard_pid")
-wait_http "egressguard" "$egressguard_pid" "http://127.0.0.1:$EGRESSGUARD_PORT/healthz"
-wait_http "egressguard (proxying)" "$egressguard_pid" -x "http://127.0.0.1:$EGRESSGUARD_PORT" "$origin/small"
+wait_http "egressguard" "$egressguard_pid" "$work/egressguard/stdout.log" "http://127.0.0.1:$EGRESSGUARD_PORT/healthz" \
+  || die "egressguard did not start"
+wait_http "egressguard (proxying)" "$egressguard_pid" "$work/egressguard/stdout.log" -x "http://127.0.0.1:$EGRESSGUARD_PORT" "$origin/small" \
+  || die "egressguard does not proxy to the origin"
 [ "$(curl -s -x "http://127.0.0.1:$EGRESSGUARD_PORT" -X POST -H 'Content-Type: application/json' --data-binary "@$work/body-10k.json" "$origin/upload")" = stored ] \
   || die "POST through egressguard failed"
 log "egressguard on 127.0.0.1:$EGRESSGUARD_PORT (pid $egressguard_pid, inspection $INSPECTION, log level $EGRESSGUARD_LOG_LEVEL, geo $GEO_DATABASE)"
@@ -259,6 +275,13 @@ median() {
   ALL["$key"]="$(awk -v f="$field" '{ v = sprintf(f == 1 ? "%.0f" : "%.1f", $f); out = out (NR > 1 ? ", " : "") v } END { print out }' "$work/$key.all")"
 }
 
+# paired A B EXPR: the median over rounds of EXPR, an awk expression of a (round r of key A) and
+# b (round r of key B), each a whole result line split into fields a[1..] and b[1..].
+paired() {
+  paste -d'|' "$work/$1.all" "$work/$2.all" | awk -F'|' '{ split($1, a, " "); split($2, b, " "); print '"$3"' }' \
+    | sort -g | sed -n "$(((ROUNDS + 1) / 2))p"
+}
+
 # Warm-up by time, not count: tiered compilation (with PGO) of Kestrel, YARP and the proxy's own
 # code runs for seconds on a background thread and must be finished before measuring.
 for scenario in get post; do
@@ -322,12 +345,14 @@ for scenario in get post; do
   done
 done
 echo
+echo "Ratios are the median over rounds of each round's ratio (targets run back to back within a round)."
+echo
 echo "| scenario | EgressGuard / Squid requests/s | target ≥ 2.0 | Squid / EgressGuard CPU per request |"
 echo "| --- | ---: | --- | ---: |"
 for scenario in get post; do
-  ratio="$(awk -v a="$(field "full-$scenario-egressguard" 1)" -v b="$(field "full-$scenario-squid" 1)" 'BEGIN { printf "%.2f", a / b }')"
+  ratio="$(paired "full-$scenario-egressguard" "full-$scenario-squid" 'sprintf("%.2f", a[1] / b[1])')"
   verdict="$(awk -v r="$ratio" 'BEGIN { print (r >= 2.0 ? "met" : "missed") }')"
-  cpu_ratio="$(awk -v a="$(field "full-$scenario-squid" 11)" -v b="$(field "full-$scenario-egressguard" 11)" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+  cpu_ratio="$(paired "full-$scenario-squid" "full-$scenario-egressguard" 'sprintf("%.2f", (b[11] > 0 ? a[11] / b[11] : 0))')"
   echo "| $(name "$scenario") | $ratio | $verdict | $cpu_ratio |"
 done
 echo
@@ -335,14 +360,15 @@ fi
 if [[ " $PARTS " == *" moderate "* ]]; then
 echo "### Moderate load: hey -n $moderate_n -c $MODERATE_C -q $per_conn (≈ $MODERATE_RPS requests/s in total), median of $ROUNDS rounds by p99"
 echo
+echo "Added p99: the median over rounds of (this target's p99 − direct's p99 in the same round)."
+echo
 echo "| scenario | target | requests/s | p50 ms | p99 ms | added p99 vs direct (ms) | target ≤ 1 ms | proxy CPU (cores) | other CPU | p99 ms of each round |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |"
 for scenario in get post; do
-  direct_p99="$(field "mod-$scenario-direct" 3)"
   for target in "${targets[@]}"; do
     k="mod-$scenario-$target"
     if [ "$target" = direct ]; then added="–"; verdict=""; else
-      added="$(awk -v a="$(field "$k" 3)" -v b="$direct_p99" 'BEGIN { printf "%.1f", a - b }')"
+      added="$(paired "$k" "mod-$scenario-direct" 'sprintf("%.1f", a[3] - b[3])')"
       verdict="$(awk -v d="$added" 'BEGIN { print (d <= 1.0 ? "met" : "missed") }')"
       [ "$target" = squid ] && verdict="($verdict)"
     fi

@@ -54,7 +54,9 @@ public static class Appliance
         }
 
         var store = new PolicyStore(PolicyFactory.Create(settings, records.Records));
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Content root = the program's folder, not the working directory: the host watches its content
+        // root for appsettings changes, and the ledger under ./data would keep that watcher busy.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         // Per-request framework lines (Kestrel, YARP's "Proxying to …") would drown the journal and
