@@ -6,7 +6,9 @@
 # for small GETs and 10 KB POSTs at full speed (fixed request count), then a rate-limited
 # "moderate load" run that measures the p99 latency each proxy adds over direct.
 # Prints markdown tables on stdout (progress goes to stderr). Everything it starts is stopped on
-# exit; every socket it opens is on 127.0.0.0/8. Run as root if packages need installing.
+# exit; every socket the measurement opens is on 127.0.0.0/8 (only apt-get, when packages are
+# missing, and the package restore of `dotnet publish` use the network). Run as root if packages
+# need installing.
 #
 # Knobs (environment): N=40000 requests per full-speed run, C=50 concurrent connections,
 # WARMUP_SECONDS=10 of unmeasured load per target and scenario first, ROUNDS=3 (every cell is the
