@@ -38,7 +38,7 @@ public sealed class SqliteTransferLedger : ITransferLedger
     {
         Path = path;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
-        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        _readConnectionString = ReadOnlyConnectionString(path);
         _queue = Channel.CreateBounded<TransferRecord>(new BoundedChannelOptions(QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -89,7 +89,7 @@ public sealed class SqliteTransferLedger : ITransferLedger
     /// </summary>
     public static SqliteTransferLedger? Open(string dataDirectory, out string? error)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(dataDirectory), "ledger", "transfers.db");
+        var path = DatabasePath(dataDirectory);
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
@@ -106,7 +106,7 @@ public sealed class SqliteTransferLedger : ITransferLedger
     /// <summary>Opens an existing ledger read-only (for queries from the CLI while the appliance runs).</summary>
     public static IReadOnlyList<TransferRecord>? QueryExisting(string dataDirectory, TransferQuery query, out string? error)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(dataDirectory), "ledger", "transfers.db");
+        var path = DatabasePath(dataDirectory);
         if (!File.Exists(path))
         {
             error = $"ledger '{path}': not found (has the appliance run with this DataDirectory?)";
@@ -116,8 +116,7 @@ public sealed class SqliteTransferLedger : ITransferLedger
         try
         {
             error = null;
-            var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
-            return RunQuery(cs, query);
+            return RunQuery(ReadOnlyConnectionString(path), query);
         }
         catch (SqliteException e)
         {
@@ -180,6 +179,12 @@ public sealed class SqliteTransferLedger : ITransferLedger
             throw;
         }
     }
+
+    private static string DatabasePath(string dataDirectory) =>
+        System.IO.Path.Combine(System.IO.Path.GetFullPath(dataDirectory), "ledger", "transfers.db");
+
+    private static string ReadOnlyConnectionString(string path) =>
+        new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
 
     private static IReadOnlyList<TransferRecord> RunQuery(string connectionString, TransferQuery query)
     {
