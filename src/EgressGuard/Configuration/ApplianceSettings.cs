@@ -45,6 +45,9 @@ public sealed record ApplianceSettings
     /// <summary>The standard ASP.NET Core <c>Logging</c> section (log levels per category), if given.</summary>
     public Microsoft.Extensions.Configuration.IConfiguration? Logging { get; init; }
 
+    /// <summary><c>Console</c>: the API port and its keys.</summary>
+    public WebConsole.ConsoleSettings Console { get; init; } = new();
+
     /// <summary>The config file these settings came from, if any.</summary>
     public string? SourceFile { get; init; }
 }

@@ -5,6 +5,7 @@ using EgressGuard.Inspection;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.Policy;
 using EgressGuard.Proxy;
+using EgressGuard.WebConsole.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -58,27 +59,7 @@ public static class Appliance
         // root for appsettings changes, and the ledger under ./data would keep that watcher busy.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
-        // Per-request framework lines (Kestrel, YARP's "Proxying to …") would drown the journal and
-        // cost throughput; the ledger has every transfer. The config's Logging section overrides.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
-        if (settings.Logging is not null)
-        {
-            builder.Logging.AddConfiguration(settings.Logging);
-        }
-
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-            o.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
-        if (options.LoggerProvider is not null)
-        {
-            builder.Logging.AddProvider(options.LoggerProvider);
-        }
+        ConfigureLogging(builder.Logging, settings, options);
 
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new CountryResolver(geo, settings.GeoOverrides));
@@ -125,8 +106,50 @@ public static class Appliance
         }
 
         ApplianceLog.Started(logger, string.Join(", ", endpoints), settings.Mode.ToString(), settings.DataDirectory);
+        ConsoleServer? console = null;
+        if (settings.Console.Enabled)
+        {
+            var (started, consoleError) = await ConsoleServer.StartAsync(
+                settings.Console, new ConsoleData(ledger, options.Time ?? TimeProvider.System), l => ConfigureLogging(l, settings, options), cancellationToken);
+            if (started is null)
+            {
+                await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
+                await ledger.DisposeAsync();
+                geo.Dispose();
+                return new ApplianceStartResult(null, [consoleError!]);
+            }
+
+            console = started;
+        }
+
         var watcher = new AssessmentFileWatcher(settings.AssessmentsFile, store, logger, hash);
-        return new ApplianceStartResult(new RunningAppliance(app, geo, ledger, watcher, store, endpoints), []);
+        return new ApplianceStartResult(new RunningAppliance(app, geo, ledger, watcher, store, endpoints, console), []);
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, ApplianceSettings settings, ApplianceStartOptions options)
+    {
+        logging.SetMinimumLevel(options.MinimumLogLevel);
+        // Per-request framework lines (Kestrel, YARP's "Proxying to …") would drown the journal and
+        // cost throughput; the ledger has every transfer. The config's Logging section overrides.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Yarp", LogLevel.Warning);
+        if (settings.Logging is not null)
+        {
+            logging.AddConfiguration(settings.Logging);
+        }
+
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        if (options.LoggerProvider is not null)
+        {
+            logging.AddProvider(options.LoggerProvider);
+        }
     }
 
     private static List<IPEndPoint> BoundEndpoints(WebApplication app)

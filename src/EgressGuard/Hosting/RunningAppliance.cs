@@ -2,6 +2,7 @@ using System.Net;
 using EgressGuard.Geo;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.Policy;
+using EgressGuard.WebConsole.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -15,7 +16,7 @@ public sealed class RunningAppliance : IAsyncDisposable
     private readonly AssessmentFileWatcher _watcher;
     private int _disposed;
 
-    internal RunningAppliance(WebApplication app, ICountryDatabase geo, SqliteTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints)
+    internal RunningAppliance(WebApplication app, ICountryDatabase geo, SqliteTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints, ConsoleServer? console)
     {
         _app = app;
         _geo = geo;
@@ -23,10 +24,17 @@ public sealed class RunningAppliance : IAsyncDisposable
         _watcher = watcher;
         Policy = policy;
         ProxyEndpoints = endpoints;
+        Console = console;
     }
 
     /// <summary>The proxy's bound endpoints (actual ports when 0 was configured).</summary>
     public IReadOnlyList<IPEndPoint> ProxyEndpoints { get; }
+
+    /// <summary>The console (API) server, or null when <c>Console:Enabled</c> is false.</summary>
+    public ConsoleServer? Console { get; }
+
+    /// <summary>The console's bound endpoints (empty when disabled).</summary>
+    public IReadOnlyList<IPEndPoint> ConsoleEndpoints => Console?.Endpoints ?? [];
 
     /// <summary>The policy store in force.</summary>
     public PolicyStore Policy { get; }
@@ -49,6 +57,11 @@ public sealed class RunningAppliance : IAsyncDisposable
         }
 
         _watcher.Dispose();
+        if (Console is not null)
+        {
+            await Console.DisposeAsync();
+        }
+
         using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
             await _app.StopAsync(stopTimeout.Token);

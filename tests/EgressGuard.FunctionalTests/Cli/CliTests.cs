@@ -20,7 +20,8 @@ public sealed class CliTests
                      "AllowPrivateDestinations": ["127.0.0.2/32", "127.0.0.3/32"], "ConnectPorts": ["*"] },
           "Geo": { "Database": "{{TestGeo}}",
                    "Overrides": [ { "Network": "127.0.0.2/32", "Country": "US" }, { "Network": "127.0.0.3/32", "Country": "CN" } ] },
-          "Assessments": { "File": "./assessments.json" }
+          "Assessments": { "File": "./assessments.json" },
+          "Console": { "Listen": ["127.0.0.1:0"] }
         }
         """;
         var path = dir.File("egressguard.json");
@@ -97,6 +98,7 @@ public sealed class CliTests
         {
             ["EGRESSGUARD__Geo__Database"] = database,
             ["EGRESSGUARD__Proxy__Listen__0"] = "127.0.0.1:0",
+            ["EGRESSGUARD__Console__Listen__0"] = "127.0.0.1:0",
         };
 
         var result = await EgressGuardCli.RunWithEnvironmentAsync(dir.Path, environment, "run");

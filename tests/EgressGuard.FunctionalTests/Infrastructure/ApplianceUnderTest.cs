@@ -31,6 +31,8 @@ internal sealed class ApplianceUnderTest : IAsyncDisposable
 
     public int ProxyPort => Running.ProxyEndpoints[0].Port;
 
+    public string ConsoleUrl => $"http://{Running.ConsoleEndpoints[0]}";
+
     public static Dictionary<string, string?> DefaultConfig(TempDirectory directory) => new()
     {
         ["Mode"] = "Enforce",
@@ -42,6 +44,7 @@ internal sealed class ApplianceUnderTest : IAsyncDisposable
         ["Proxy:AllowPrivateDestinations:2"] = "127.0.0.4/32",
         ["Proxy:ConnectPorts:0"] = "*",
         ["Proxy:HeaderTimeout"] = "2s",
+        ["Console:Listen:0"] = "127.0.0.1:0",
 
         // The spine tests check destination-level policy (every outbound request needs a record);
         // the inspection tests turn content inspection on.

@@ -1,0 +1,112 @@
+using System.Net;
+using EgressGuard.WebConsole.Api;
+using EgressGuard.WebConsole.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EgressGuard.WebConsole.Hosting;
+
+/// <summary>
+/// The console port: its own Kestrel server (separate from the proxy listeners, so proxy traffic
+/// can never reach the API and the API never sees absolute-form proxy requests). Every
+/// <c>/api/v1</c> endpoint requires an API key; <c>/healthz</c> is open and says nothing but "ok".
+/// </summary>
+public sealed class ConsoleServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ConsoleServer(WebApplication app, ApiKeyAuthenticator keys, IReadOnlyList<IPEndPoint> endpoints)
+    {
+        _app = app;
+        Keys = keys;
+        Endpoints = endpoints;
+    }
+
+    /// <summary>The bound endpoints (with real ports when 0 was configured).</summary>
+    public IReadOnlyList<IPEndPoint> Endpoints { get; }
+
+    /// <summary>The key set in use; <see cref="ApiKeyAuthenticator.Update"/> swaps it on reload.</summary>
+    public ApiKeyAuthenticator Keys { get; }
+
+    /// <summary>Starts the console. A port already in use comes back as an error, not an exception.</summary>
+    public static async Task<(ConsoleServer? Server, string? Error)> StartAsync(
+        ConsoleSettings settings, ConsoleData data, Action<ILoggingBuilder> configureLogging, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        configureLogging(builder.Logging);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            foreach (var endpoint in settings.Listen)
+            {
+                k.Listen(endpoint);
+            }
+        });
+        builder.Services.AddRoutingCore();
+        var keys = new ApiKeyAuthenticator(settings.ApiKeys);
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EgressGuard.Console");
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            await next(context);
+        });
+        app.UseRouting();
+        Map(app, data, keys, logger);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            await app.DisposeAsync();
+            return (null, $"Console:Listen: cannot listen on {string.Join(", ", settings.Listen)}: {e.Message}");
+        }
+
+        var endpoints = BoundEndpoints(app);
+        ConsoleLog.Listening(logger, string.Join(", ", endpoints), settings.ApiKeys.Count);
+        return (new ConsoleServer(app, keys, endpoints), null);
+    }
+
+    /// <summary>Stops the listener.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static void Map(WebApplication app, ConsoleData data, ApiKeyAuthenticator keys, ILogger logger)
+    {
+        app.MapGet("/healthz", (HttpContext c) => c.Response.WriteAsync("ok\n"));
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/transfers", (HttpContext c) => TransfersApi.List(c, data.Ledger))
+            .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
+        app.MapFallback((HttpContext c) => ApiResponses.Error(c, StatusCodes.Status404NotFound, $"no such endpoint: {c.Request.Method} {c.Request.Path}"));
+    }
+
+    private static List<IPEndPoint> BoundEndpoints(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var endpoints = new List<IPEndPoint>();
+        foreach (var address in addresses)
+        {
+            var uri = new Uri(address);
+            if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip))
+            {
+                endpoints.Add(new IPEndPoint(ip, uri.Port));
+            }
+        }
+
+        return endpoints;
+    }
+}
