@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace EgressGuard.WebConsole.Hosting;
 
@@ -52,6 +54,9 @@ public sealed class ConsoleServer : IAsyncDisposable
             }
         });
         builder.Services.AddRoutingCore();
+        // Every EgressGuard meter in the process (proxy, ledger, policy, sinks — each made through its
+        // host's IMeterFactory) is exported here; the proxy's own host carries no exporter.
+        builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService("egressguard")).WithMetrics(m => m.AddMeter("EgressGuard*").AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         var keys = new ApiKeyAuthenticator(settings.ApiKeys);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EgressGuard.Console");
@@ -90,6 +95,8 @@ public sealed class ConsoleServer : IAsyncDisposable
         app.MapGet("/healthz", (HttpContext c) => c.Response.WriteAsync("ok\n"));
         var api = app.MapGroup("/api/v1");
         api.MapGet("/transfers", (HttpContext c) => TransfersApi.List(c, data.Ledger))
+            .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
+        app.MapPrometheusScrapingEndpoint("/metrics")
             .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
         app.MapFallback((HttpContext c) => ApiResponses.Error(c, StatusCodes.Status404NotFound, $"no such endpoint: {c.Request.Method} {c.Request.Path}"));
     }
