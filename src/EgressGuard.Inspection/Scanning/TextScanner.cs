@@ -192,6 +192,29 @@ internal sealed class TextScanner : IDisposable
         _skipRun = false;
     }
 
+    /// <summary>
+    /// A complete value of fewer than 7 bytes with only ASCII letters, digits and '-', '.', '_', '/', ',' cannot hold
+    /// anything: identifiers need 7 characters or 4 groups (see <see cref="QuickReject"/>), e-mail needs '@',
+    /// IPv6 and labels ':', names and addresses a Han character or a space, plates a province character.
+    /// </summary>
+    public static bool TooShortForPii(ReadOnlySpan<byte> value)
+    {
+        if (value.Length >= 7)
+        {
+            return false;
+        }
+
+        foreach (var b in value)
+        {
+            if (!CharFold.IsAlnum(b) && b is not ((byte)'-' or (byte)'.' or (byte)'_' or (byte)'/' or (byte)','))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private void CheckFieldValue(ReadOnlySpan<byte> data)
     {
         if (data.Length is > 0 and <= 600 && !_fieldName.IsEmpty && (FieldHints & (ContextHints.Name | ContextHints.Address)) != 0
@@ -613,6 +636,13 @@ internal sealed class TextScanner : IDisposable
             return Math.Max(quickEnd, anchor + 1);
         }
 
+        // Trace ids, hashes and UUIDs: long hex-like shapes that only an IBAN could match, ruled out in one pass.
+        var shapeEnd = LongShapeEnd(data, start, final);
+        if (shapeEnd > 0)
+        {
+            return Math.Max(shapeEnd, anchor + 1);
+        }
+
         return HandleCompound(data, anchor, start, letters, final, absBase);
     }
 
@@ -968,6 +998,78 @@ internal sealed class TextScanner : IDisposable
         return 0;
     }
 
+    /// <summary>
+    /// End of a run that no detector can accept, or 0 when the full analysis must decide: a single ASCII group of
+    /// 20–40 alphanumerics (hex trace ids, hashes, order numbers with a prefix) or a UUID (8-4-4-4-12 groups
+    /// joined by '-'). At these lengths only an IBAN can match (bank cards end at 19, landlines at 17, every other
+    /// detector is shorter, IPv4 needs groups of ≤ 3), and an IBAN starts with two letters; so a run whose first
+    /// two characters are not both letters is passed over exactly as <see cref="HandleCompound"/> would.
+    /// </summary>
+    /// <remarks>
+    /// The run must stand alone: nothing before it that joins or qualifies it (a separator, '+', '/', a province
+    /// character, an IBAN country code written apart) and nothing after it that could extend it (a separator, a
+    /// bracketed check character, a fullwidth character, the end of non-final data).
+    /// </remarks>
+    private static int LongShapeEnd(ReadOnlySpan<byte> data, int start, bool final)
+    {
+        if (data.Length - start < 20 || (start > 0 && !IsolatingByte(data[start - 1])))
+        {
+            return 0;
+        }
+
+        var run = data.Slice(start, Math.Min(data.Length - start, MaxWordChars + 1)).IndexOfAnyExcept(AsciiAlnum);
+        if (run < 0)
+        {
+            return 0;
+        }
+
+        int end;
+        if (run >= 20)
+        {
+            end = start + run;
+        }
+        else if (run == 8 && IsUuidTail(data, start + 8))
+        {
+            end = start + 36;
+        }
+        else
+        {
+            return 0;
+        }
+
+        if (end == data.Length ? !final : !IsolatingByte(data[end]))
+        {
+            return 0;
+        }
+
+        return IsAsciiLetter(data[start]) && IsAsciiLetter(data[start + 1]) ? 0 : end;
+    }
+
+    /// <summary>-XXXX-XXXX-XXXX-XXXXXXXXXXXX (alphanumeric groups) at <paramref name="p"/>.</summary>
+    private static bool IsUuidTail(ReadOnlySpan<byte> data, int p)
+    {
+        if (data.Length - p < 28)
+        {
+            return false;
+        }
+
+        var tail = data.Slice(p, 28);
+        if (tail[0] != '-' || tail[5] != '-' || tail[10] != '-' || tail[15] != '-')
+        {
+            return false;
+        }
+
+        return tail.Slice(1, 4).IndexOfAnyExcept(AsciiAlnum) < 0 && tail.Slice(6, 4).IndexOfAnyExcept(AsciiAlnum) < 0
+            && tail.Slice(11, 4).IndexOfAnyExcept(AsciiAlnum) < 0 && tail.Slice(16, 12).IndexOfAnyExcept(AsciiAlnum) < 0;
+    }
+
+    /// <summary>A byte next to a run that neither joins it to more groups nor gives it a prefix or check character.</summary>
+    private static bool IsolatingByte(byte b) =>
+        b < 0x80 && !CharFold.IsAlnum(b) && b is not ((byte)'-' or (byte)'.' or (byte)':' or (byte)' ' or (byte)'+' or (byte)'/'
+            or (byte)'(' or (byte)'[' or (byte)'@');
+
+    private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
+
     private static bool IsUpperPair(ReadOnlySpan<byte> norm) => norm[0] is >= (byte)'A' and <= (byte)'Z' && norm[1] is >= (byte)'A' and <= (byte)'Z';
 
     /// <summary>The group at <paramref name="pos"/> has a digit and at most <paramref name="maxChars"/> characters, or is 2–4 upper-case/hex characters.</summary>
@@ -1086,9 +1188,25 @@ internal sealed class TextScanner : IDisposable
             }
 
             // A bare JSON number ("bytes": 13912345678) is a measurement unless a check digit or the field name says otherwise.
-            if (_numericLiteral && !m.Validated && (FieldHints & ~(ContextHints.Computed | ContextHints.Version)) == 0)
+            if (_numericLiteral && !m.Validated && (FieldHints & ~(ContextHints.Computed | ContextHints.Version | ContextHints.OtherId)) == 0)
             {
                 continue;
+            }
+
+            // One in ten order/transaction/trace numbers in a card issuer range passes Luhn: where the field name or the
+            // words before it say the number identifies something else, and no card keyword says otherwise, it is not
+            // a card (the check runs only for Luhn-valid candidates, so it costs nothing on ordinary numbers).
+            if (kind == PiiKind.BankCard)
+            {
+                if (nearby == ContextHints.None)
+                {
+                    nearby = ContextKeywords.FromText(lookback) | FieldHints | ContextHints.Computed;
+                }
+
+                if ((nearby & (ContextHints.OtherId | ContextHints.Bank)) == ContextHints.OtherId)
+                {
+                    continue;
+                }
             }
 
             if (m.RequiredContext != ContextHints.None)
