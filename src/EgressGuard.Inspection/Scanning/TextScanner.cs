@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using EgressGuard.Inspection.Detectors;
+using EgressGuard.Inspection.Validators;
 
 namespace EgressGuard.Inspection.Scanning;
 
@@ -64,6 +65,9 @@ internal sealed class TextScanner : IDisposable
     private bool _skipRun;
     private bool _versionToken;
     private bool _numericLiteral;
+
+    // Position of the next '@' in the data Process is scanning (int.MaxValue: none; -1: not looked up yet).
+    private int _nextAt;
     private string? _location;
     private ILocationSource? _locationSource;
     private ReadOnlyMemory<byte> _fieldName;
@@ -283,6 +287,7 @@ internal sealed class TextScanner : IDisposable
     {
         var safeEnd = final ? data.Length : data.Length - Margin;
         var i = scanFrom;
+        _nextAt = -1;
         if (_skipRun)
         {
             var rel = data[i..].IndexOfAnyExcept(AsciiAlnum);
@@ -615,22 +620,33 @@ internal sealed class TextScanner : IDisposable
 
         // An e-mail whose local part starts here: let the '@' handler take all of it.
         // (The run of local-part characters from the anchor, at most up to start + 65: one vectorised search.)
+        // Only when an '@' is close enough (its position is looked up once and reused by the anchors before it).
+        if (_nextAt < anchor)
+        {
+            var at = data[anchor..].IndexOf((byte)'@');
+            _nextAt = at < 0 ? int.MaxValue : anchor + at;
+        }
+
         var p = anchor;
         var probe = Math.Min(data.Length, start + 65) - p;
-        if (probe > 0)
+        if (probe > 0 && _nextAt <= start + 65)
         {
             var rel = data.Slice(p, probe).IndexOfAnyExcept(EmailLocalChars);
             p += rel < 0 ? probe : rel;
-        }
-
-        if (p < data.Length && data[p] == '@')
-        {
-            return HandleEmail(data, p, final, absBase);
+            if (p < data.Length && data[p] == '@')
+            {
+                return HandleEmail(data, p, final, absBase);
+            }
         }
 
         // Most numbers in traffic are short (counts, durations, decimals): fewer than 7 characters in fewer than 4
         // groups cannot be any identifier, so leave before setting up candidates.
         var quickEnd = QuickReject(data, start, final);
+        if (quickEnd == 0 && _numericLiteral)
+        {
+            quickEnd = NumericLiteralEnd(data, start, final);
+        }
+
         if (quickEnd > 0)
         {
             return Math.Max(quickEnd, anchor + 1);
@@ -960,6 +976,9 @@ internal sealed class TextScanner : IDisposable
             return 0;
         }
 
+        // The same test as HandleCompound's version token: '/' right after a letter.
+        var versionToken = start >= 2 && data[start - 1] == '/' && CharFold.IsLetter(data[start - 2]);
+
         var chars = 0;
         var groups = 1;
         var colon = false;
@@ -976,7 +995,14 @@ internal sealed class TextScanner : IDisposable
 
             if (b is (byte)'.' or (byte)'-' or (byte)':' or (byte)' ' && p + 1 < data.Length && CharFold.IsAlnum(data[p + 1]))
             {
-                if (++groups >= 4)
+                // "537.36 Chrome": a space joins only id-like groups (SpaceJoinable), so a plain word after it ends the run.
+                if (b == ' ' && IsPlainWord(data, p + 1))
+                {
+                    return p;
+                }
+
+                // "Chrome/131.0.0.0": four short groups can only be IPv4, which a product/version token is not.
+                if (++groups >= 4 && !(b == '.' && versionToken))
                 {
                     return 0;
                 }
@@ -1069,6 +1095,47 @@ internal sealed class TextScanner : IDisposable
             or (byte)'(' or (byte)'[' or (byte)'@');
 
     private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
+
+    /// <summary>
+    /// An ASCII word of letters only with at least one lower-case letter past 'f', ended by an ASCII byte inside the
+    /// data: no digit and not all upper-case/hex, so <see cref="SpaceJoinable"/> refuses it whatever its length limit.
+    /// </summary>
+    private static bool IsPlainWord(ReadOnlySpan<byte> data, int pos)
+    {
+        var plain = false;
+        var end = Math.Min(data.Length, pos + MaxWordChars);
+        for (var q = pos; q < end; q++)
+        {
+            var b = data[q];
+            if (b is >= (byte)'g' and <= (byte)'z')
+            {
+                plain = true;
+            }
+            else if (b is not ((>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'Z')))
+            {
+                return plain && b < 0x80;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// End of a bare JSON number of 7–13 digits whose field name gives no context, or 0. Such a literal is reported
+    /// only when a check digit validates it (see TryDetect), and at these lengths the only validating detector is a
+    /// 13-digit bank card: millisecond timestamps, counters and ids are passed over without candidate analysis.
+    /// </summary>
+    private int NumericLiteralEnd(ReadOnlySpan<byte> data, int start, bool final)
+    {
+        var length = data.Length - start;
+        if (!final || start != 0 || length is < 7 or > 13 || data.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+            || (FieldHints & ~(ContextHints.Computed | ContextHints.Version | ContextHints.OtherId)) != 0)
+        {
+            return 0;
+        }
+
+        return length == 13 && BankCardDetector.IssuerAllows(data) && Luhn.IsValid(data) ? 0 : data.Length;
+    }
 
     private static bool IsUpperPair(ReadOnlySpan<byte> norm) => norm[0] is >= (byte)'A' and <= (byte)'Z' && norm[1] is >= (byte)'A' and <= (byte)'Z';
 
