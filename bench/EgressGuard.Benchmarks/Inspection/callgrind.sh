@@ -3,6 +3,7 @@
 #
 #   bench/EgressGuard.Benchmarks/Inspection/callgrind.sh [INSPECTION_DLL]
 #
+# PAYLOADS="name:N1:N2 …" picks payloads and scan counts (default: all four, see the loop at the end).
 # INSPECTION_DLL defaults to src/EgressGuard.Inspection/bin/Release/net10.0/EgressGuard.Inspection.dll (build it first:
 # dotnet build src/EgressGuard.Inspection -c Release). A throw-away harness (same payloads as PiiScanBenchmarks, same
 # scanner options) is built in a temp folder; each payload runs N1 and N2 scans under callgrind and the difference
@@ -46,7 +47,7 @@ count() {
     | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 printf '%-22s %16s\n' payload instructions/scan
-for spec in clean-json-1MB:2:12 dense-pi-json-1MB:2:12 gzip-clean-json-1MB:2:12 form-2KB:200:2200; do
+for spec in ${PAYLOADS:-clean-json-1MB:2:12 dense-pi-json-1MB:2:12 gzip-clean-json-1MB:2:12 form-2KB:200:2200}; do
   IFS=: read -r name n1 n2 <<< "$spec"
   a=$(count "$name" "$n1"); b=$(count "$name" "$n2")
   printf '%-22s %16d\n' "$name" $(( (b - a) / (n2 - n1) ))
