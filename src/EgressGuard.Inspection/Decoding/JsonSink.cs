@@ -261,6 +261,14 @@ internal sealed class JsonSink : ByteSink, ILocationSource
                 var end = data[i..].IndexOfAnyExcept(NumberChars);
                 if (end >= 0)
                 {
+                    // Counts, durations, small decimals: fewer than 7 characters in fewer than 4 groups cannot be an
+                    // identifier (TextScanner.QuickReject), so the number is not handed to the scanner at all.
+                    if (end < 7)
+                    {
+                        _pos += end;
+                        return i + end;
+                    }
+
                     var d = FieldDepth();
                     _scanner.ScanWhole(_base + _pos, null, this, FieldName(d), data.Slice(i, end), numericLiteral: true, FieldHints(d));
                     _pos += end;
@@ -306,7 +314,13 @@ internal sealed class JsonSink : ByteSink, ILocationSource
         var rel = data[i..].IndexOfAny(StringSpecials);
         if (rel >= 0 && data[i + rel] == '"')
         {
-            // Whole value in this chunk, no escapes: scan it in place.
+            // Whole value in this chunk, no escapes: scan it in place, unless it is too short to hold anything.
+            if (TextScanner.TooShortForPii(data.Slice(i, rel)))
+            {
+                _pos += rel + 1;
+                return i + rel + 1;
+            }
+
             var d = FieldDepth();
             _scanner.ScanWhole(_base + _pos, null, this, FieldName(d), data.Slice(i, rel), fieldHints: FieldHints(d));
             _pos += rel + 1;

@@ -19,5 +19,11 @@ internal enum ContextHints
 
     /// <summary>A version or user-agent field: dotted quads there are versions, not IPv4 addresses.</summary>
     Version = 1 << 11,
+
+    /// <summary>
+    /// The value is named as an identifier of something else (order, transaction, trace, tracking number…): a
+    /// Luhn-valid number there is not taken as a bank card unless a card keyword is nearby too.
+    /// </summary>
+    OtherId = 1 << 12,
     Computed = 1 << 30,
 }

@@ -25,6 +25,11 @@ internal static class ContextKeywords
         ("姓名", ContextHints.Name), ("名字", ContextHints.Name), ("收件人", ContextHints.Name), ("收货人", ContextHints.Name),
         ("联系人", ContextHints.Name), ("寄件人", ContextHints.Name), ("户名", ContextHints.Name), ("持卡人", ContextHints.Name),
         ("地址", ContextHints.Address), ("住址", ContextHints.Address), ("居住地", ContextHints.Address), ("户籍", ContextHints.Address),
+        ("订单", ContextHints.OtherId), ("单号", ContextHints.OtherId), ("流水号", ContextHints.OtherId), ("交易号", ContextHints.OtherId),
+        ("运单", ContextHints.OtherId), ("order", ContextHints.OtherId), ("txn", ContextHints.OtherId), ("trade", ContextHints.OtherId),
+        ("transaction", ContextHints.OtherId), ("trace", ContextHints.OtherId), ("tracking", ContextHints.OtherId),
+        ("serial", ContextHints.OtherId), ("invoice", ContextHints.OtherId), ("sku", ContextHints.OtherId), ("waybill", ContextHints.OtherId),
+        ("request", ContextHints.OtherId), ("session", ContextHints.OtherId), ("snowflake", ContextHints.OtherId),
     ]);
 
     // Field names (lower-cased, '_' '-' ' ' removed) that name a person or an address outright.

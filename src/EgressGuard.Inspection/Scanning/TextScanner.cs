@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using EgressGuard.Inspection.Detectors;
+using EgressGuard.Inspection.Validators;
 
 namespace EgressGuard.Inspection.Scanning;
 
@@ -64,6 +65,9 @@ internal sealed class TextScanner : IDisposable
     private bool _skipRun;
     private bool _versionToken;
     private bool _numericLiteral;
+
+    // Position of the next '@' in the data Process is scanning (int.MaxValue: none; -1: not looked up yet).
+    private int _nextAt;
     private string? _location;
     private ILocationSource? _locationSource;
     private ReadOnlyMemory<byte> _fieldName;
@@ -192,6 +196,29 @@ internal sealed class TextScanner : IDisposable
         _skipRun = false;
     }
 
+    /// <summary>
+    /// A complete value of fewer than 7 bytes with only ASCII letters, digits and '-', '.', '_', '/', ',' cannot hold
+    /// anything: identifiers need 7 characters or 4 groups (see <see cref="QuickReject"/>), e-mail needs '@',
+    /// IPv6 and labels ':', names and addresses a Han character or a space, plates a province character.
+    /// </summary>
+    public static bool TooShortForPii(ReadOnlySpan<byte> value)
+    {
+        if (value.Length >= 7)
+        {
+            return false;
+        }
+
+        foreach (var b in value)
+        {
+            if (!CharFold.IsAlnum(b) && b is not ((byte)'-' or (byte)'.' or (byte)'_' or (byte)'/' or (byte)','))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private void CheckFieldValue(ReadOnlySpan<byte> data)
     {
         if (data.Length is > 0 and <= 600 && !_fieldName.IsEmpty && (FieldHints & (ContextHints.Name | ContextHints.Address)) != 0
@@ -260,6 +287,7 @@ internal sealed class TextScanner : IDisposable
     {
         var safeEnd = final ? data.Length : data.Length - Margin;
         var i = scanFrom;
+        _nextAt = -1;
         if (_skipRun)
         {
             var rel = data[i..].IndexOfAnyExcept(AsciiAlnum);
@@ -592,25 +620,43 @@ internal sealed class TextScanner : IDisposable
 
         // An e-mail whose local part starts here: let the '@' handler take all of it.
         // (The run of local-part characters from the anchor, at most up to start + 65: one vectorised search.)
+        // Only when an '@' is close enough (its position is looked up once and reused by the anchors before it).
+        if (_nextAt < anchor)
+        {
+            var at = data[anchor..].IndexOf((byte)'@');
+            _nextAt = at < 0 ? int.MaxValue : anchor + at;
+        }
+
         var p = anchor;
         var probe = Math.Min(data.Length, start + 65) - p;
-        if (probe > 0)
+        if (probe > 0 && _nextAt <= start + 65)
         {
             var rel = data.Slice(p, probe).IndexOfAnyExcept(EmailLocalChars);
             p += rel < 0 ? probe : rel;
-        }
-
-        if (p < data.Length && data[p] == '@')
-        {
-            return HandleEmail(data, p, final, absBase);
+            if (p < data.Length && data[p] == '@')
+            {
+                return HandleEmail(data, p, final, absBase);
+            }
         }
 
         // Most numbers in traffic are short (counts, durations, decimals): fewer than 7 characters in fewer than 4
         // groups cannot be any identifier, so leave before setting up candidates.
         var quickEnd = QuickReject(data, start, final);
+        if (quickEnd == 0 && _numericLiteral)
+        {
+            quickEnd = NumericLiteralEnd(data, start, final);
+        }
+
         if (quickEnd > 0)
         {
             return Math.Max(quickEnd, anchor + 1);
+        }
+
+        // Trace ids, hashes and UUIDs: long hex-like shapes that only an IBAN could match, ruled out in one pass.
+        var shapeEnd = LongShapeEnd(data, start, final);
+        if (shapeEnd > 0)
+        {
+            return Math.Max(shapeEnd, anchor + 1);
         }
 
         return HandleCompound(data, anchor, start, letters, final, absBase);
@@ -930,6 +976,9 @@ internal sealed class TextScanner : IDisposable
             return 0;
         }
 
+        // The same test as HandleCompound's version token: '/' right after a letter.
+        var versionToken = start >= 2 && data[start - 1] == '/' && CharFold.IsLetter(data[start - 2]);
+
         var chars = 0;
         var groups = 1;
         var colon = false;
@@ -946,7 +995,14 @@ internal sealed class TextScanner : IDisposable
 
             if (b is (byte)'.' or (byte)'-' or (byte)':' or (byte)' ' && p + 1 < data.Length && CharFold.IsAlnum(data[p + 1]))
             {
-                if (++groups >= 4)
+                // "537.36 Chrome": a space joins only id-like groups (SpaceJoinable), so a plain word after it ends the run.
+                if (b == ' ' && IsPlainWord(data, p + 1))
+                {
+                    return p;
+                }
+
+                // "Chrome/131.0.0.0": four short groups can only be IPv4, which a product/version token is not.
+                if (++groups >= 4 && !(b == '.' && versionToken))
                 {
                     return 0;
                 }
@@ -966,6 +1022,119 @@ internal sealed class TextScanner : IDisposable
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// End of a run that no detector can accept, or 0 when the full analysis must decide: a single ASCII group of
+    /// 20–40 alphanumerics (hex trace ids, hashes, order numbers with a prefix) or a UUID (8-4-4-4-12 groups
+    /// joined by '-'). At these lengths only an IBAN can match (bank cards end at 19, landlines at 17, every other
+    /// detector is shorter, IPv4 needs groups of ≤ 3), and an IBAN starts with two letters; so a run whose first
+    /// two characters are not both letters is passed over exactly as <see cref="HandleCompound"/> would.
+    /// </summary>
+    /// <remarks>
+    /// The run must stand alone: nothing before it that joins or qualifies it (a separator, '+', '/', a province
+    /// character, an IBAN country code written apart) and nothing after it that could extend it (a separator, a
+    /// bracketed check character, a fullwidth character, the end of non-final data).
+    /// </remarks>
+    private static int LongShapeEnd(ReadOnlySpan<byte> data, int start, bool final)
+    {
+        if (data.Length - start < 20 || (start > 0 && !IsolatingByte(data[start - 1])))
+        {
+            return 0;
+        }
+
+        var run = data.Slice(start, Math.Min(data.Length - start, MaxWordChars + 1)).IndexOfAnyExcept(AsciiAlnum);
+        if (run < 0)
+        {
+            return 0;
+        }
+
+        int end;
+        if (run >= 20)
+        {
+            end = start + run;
+        }
+        else if (run == 8 && IsUuidTail(data, start + 8))
+        {
+            end = start + 36;
+        }
+        else
+        {
+            return 0;
+        }
+
+        if (end == data.Length ? !final : !IsolatingByte(data[end]))
+        {
+            return 0;
+        }
+
+        return IsAsciiLetter(data[start]) && IsAsciiLetter(data[start + 1]) ? 0 : end;
+    }
+
+    /// <summary>-XXXX-XXXX-XXXX-XXXXXXXXXXXX (alphanumeric groups) at <paramref name="p"/>.</summary>
+    private static bool IsUuidTail(ReadOnlySpan<byte> data, int p)
+    {
+        if (data.Length - p < 28)
+        {
+            return false;
+        }
+
+        var tail = data.Slice(p, 28);
+        if (tail[0] != '-' || tail[5] != '-' || tail[10] != '-' || tail[15] != '-')
+        {
+            return false;
+        }
+
+        return tail.Slice(1, 4).IndexOfAnyExcept(AsciiAlnum) < 0 && tail.Slice(6, 4).IndexOfAnyExcept(AsciiAlnum) < 0
+            && tail.Slice(11, 4).IndexOfAnyExcept(AsciiAlnum) < 0 && tail.Slice(16, 12).IndexOfAnyExcept(AsciiAlnum) < 0;
+    }
+
+    /// <summary>A byte next to a run that neither joins it to more groups nor gives it a prefix or check character.</summary>
+    private static bool IsolatingByte(byte b) =>
+        b < 0x80 && !CharFold.IsAlnum(b) && b is not ((byte)'-' or (byte)'.' or (byte)':' or (byte)' ' or (byte)'+' or (byte)'/'
+            or (byte)'(' or (byte)'[' or (byte)'@');
+
+    private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
+
+    /// <summary>
+    /// An ASCII word of letters only with at least one lower-case letter past 'f', ended by an ASCII byte inside the
+    /// data: no digit and not all upper-case/hex, so <see cref="SpaceJoinable"/> refuses it whatever its length limit.
+    /// </summary>
+    private static bool IsPlainWord(ReadOnlySpan<byte> data, int pos)
+    {
+        var plain = false;
+        var end = Math.Min(data.Length, pos + MaxWordChars);
+        for (var q = pos; q < end; q++)
+        {
+            var b = data[q];
+            if (b is >= (byte)'g' and <= (byte)'z')
+            {
+                plain = true;
+            }
+            else if (b is not ((>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'Z')))
+            {
+                return plain && b < 0x80;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// End of a bare JSON number of 7–13 digits whose field name gives no context, or 0. Such a literal is reported
+    /// only when a check digit validates it (see TryDetect), and at these lengths the only validating detector is a
+    /// 13-digit bank card: millisecond timestamps, counters and ids are passed over without candidate analysis.
+    /// </summary>
+    private int NumericLiteralEnd(ReadOnlySpan<byte> data, int start, bool final)
+    {
+        var length = data.Length - start;
+        if (!final || start != 0 || length is < 7 or > 13 || data.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0
+            || (FieldHints & ~(ContextHints.Computed | ContextHints.Version | ContextHints.OtherId)) != 0)
+        {
+            return 0;
+        }
+
+        return length == 13 && BankCardDetector.IssuerAllows(data) && Luhn.IsValid(data) ? 0 : data.Length;
     }
 
     private static bool IsUpperPair(ReadOnlySpan<byte> norm) => norm[0] is >= (byte)'A' and <= (byte)'Z' && norm[1] is >= (byte)'A' and <= (byte)'Z';
@@ -1086,9 +1255,25 @@ internal sealed class TextScanner : IDisposable
             }
 
             // A bare JSON number ("bytes": 13912345678) is a measurement unless a check digit or the field name says otherwise.
-            if (_numericLiteral && !m.Validated && (FieldHints & ~(ContextHints.Computed | ContextHints.Version)) == 0)
+            if (_numericLiteral && !m.Validated && (FieldHints & ~(ContextHints.Computed | ContextHints.Version | ContextHints.OtherId)) == 0)
             {
                 continue;
+            }
+
+            // One in ten order/transaction/trace numbers in a card issuer range passes Luhn: where the field name or the
+            // words before it say the number identifies something else, and no card keyword says otherwise, it is not
+            // a card (the check runs only for Luhn-valid candidates, so it costs nothing on ordinary numbers).
+            if (kind == PiiKind.BankCard)
+            {
+                if (nearby == ContextHints.None)
+                {
+                    nearby = ContextKeywords.FromText(lookback) | FieldHints | ContextHints.Computed;
+                }
+
+                if ((nearby & (ContextHints.OtherId | ContextHints.Bank)) == ContextHints.OtherId)
+                {
+                    continue;
+                }
             }
 
             if (m.RequiredContext != ContextHints.None)
