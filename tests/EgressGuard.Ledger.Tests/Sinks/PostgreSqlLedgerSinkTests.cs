@@ -6,6 +6,7 @@ using EgressGuard.Ledger.Sinks;
 using EgressGuard.Ledger.Sinks.PostgreSql;
 using EgressGuard.Tests.Common;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace EgressGuard.Ledger.Tests.Sinks;
 
@@ -21,9 +22,12 @@ public sealed class PostgreSqlLedgerSinkTests : IClassFixture<PostgreSqlCluster>
     private readonly PostgreSqlCluster _cluster;
     private readonly TempDirectory _temp = new();
 
-    public PostgreSqlLedgerSinkTests(PostgreSqlCluster cluster)
+    private readonly ITestOutputHelper _output;
+
+    public PostgreSqlLedgerSinkTests(PostgreSqlCluster cluster, ITestOutputHelper output)
     {
         _cluster = cluster;
+        _output = output;
     }
 
     public void Dispose() => _temp.Dispose();
@@ -174,6 +178,42 @@ public sealed class PostgreSqlLedgerSinkTests : IClassFixture<PostgreSqlCluster>
             Assert.Equal($"egressguard-sink-cursor v1 {expected.NextSequence} {expected.NextCheckpoint}\n", await File.ReadAllTextAsync(cursorPath));
         }
 
+        await AssertCentralCopyAsync(connectionString, feed);
+    }
+
+    /// <summary>
+    /// Catch-up of a large backlog in batches of 1000 (the default), checked row by row; prints the shipping rate
+    /// as a load figure for bench/README.md (no timing assertion). <c>EGRESSGUARD_SINK_LOAD_ENTRIES</c> sets the count.
+    /// </summary>
+    [PostgreSqlFact]
+    public async Task CatchUp_LargeBacklog_ShipsInBatchesEachOnce()
+    {
+        var count = int.TryParse(Environment.GetEnvironmentVariable("EGRESSGUARD_SINK_LOAD_ENTRIES"), out var n) && n > 0 ? n : 20_000;
+        var connectionString = await _cluster.CreateDatabaseAsync("catchup");
+        using var feed = new InMemoryLedgerFeed();
+        for (var i = 0; i < count; i++)
+        {
+            feed.AppendTransfer(TestTransfers.Create(Start.AddSeconds(i), host: $"api-{i % 97}.example.com"));
+            if (i % 5000 == 4999)
+            {
+                feed.SignCheckpoint(Start.AddSeconds(i));
+            }
+        }
+
+        await using var services = SinkHarness.Services();
+        var options = new PostgreSqlSinkOptions { ConnectionString = connectionString, Shipping = SinkHarness.FastShipping(batchSize: 1000) };
+        var sink = new PostgreSqlLedgerSink(feed, options, _temp.File("load.cursor"), SinkHarness.Logs, services.Meters());
+        using var stop = new CancellationTokenSource();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var run = sink.RunAsync(stop.Token);
+        await SinkHarness.WaitUntil(() => sink.Status.Cursor.NextSequence == (ulong)count, $"{count} entries shipped");
+        clock.Stop();
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(count, sink.Status.ShippedEntries);
+        Assert.Equal(0, sink.Status.Failures);
+        _output.WriteLine($"shipped {count} entries ({feed.Checkpoints().Count} checkpoints) to PostgreSQL in {clock.Elapsed.TotalSeconds:0.00} s: {count / clock.Elapsed.TotalSeconds:0} entries/s");
         await AssertCentralCopyAsync(connectionString, feed);
     }
 
