@@ -158,6 +158,7 @@ internal abstract class LedgerSinkBase : ILedgerSink
         {
             Volatile.Write(ref _connected, 0);
             await DisconnectQuietlyAsync();
+            await ReleaseAsync();
             var cursor = CurrentCursor;
             SinkLog.Stopped(_logger, Name, cursor.NextSequence, cursor.NextCheckpoint);
         }
@@ -174,6 +175,9 @@ internal abstract class LedgerSinkBase : ILedgerSink
 
     /// <summary>Drops the connection (after a failure or at stop).</summary>
     protected abstract ValueTask DisconnectAsync();
+
+    /// <summary>Releases what outlives one connection (a connection pool), once, when the sink stops.</summary>
+    protected virtual ValueTask ReleaseAsync() => ValueTask.CompletedTask;
 
     private async Task<string?> ShipOnceAsync(CancellationToken cancellationToken)
     {

@@ -51,8 +51,9 @@ internal static class LedgerSinksConfig
                     errors.Add(prefix + "ConnectionString: names no Host");
                 }
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or KeyNotFoundException)
+            catch (Exception e)
             {
+                // Whatever the parser throws, the loader lists it and goes on (and never echoes the string: it may hold a password).
                 errors.Add(prefix + "ConnectionString: not an Npgsql connection string (Host=…;Database=…;Username=…): " + e.GetType().Name);
             }
         }

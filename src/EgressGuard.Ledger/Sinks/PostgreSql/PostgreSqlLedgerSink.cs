@@ -64,6 +64,7 @@ internal sealed class PostgreSqlLedgerSink : LedgerSinkBase
     /// <inheritdoc />
     protected override async Task<SinkConnectResult> ConnectAsync(SinkCursor local, CancellationToken cancellationToken)
     {
+        await DisconnectAsync();
         try
         {
             _dataSource ??= new NpgsqlDataSourceBuilder(_options.ConnectionString).Build();
@@ -98,6 +99,7 @@ internal sealed class PostgreSqlLedgerSink : LedgerSinkBase
         }
         catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
         {
+            await DisconnectAsync();
             return SinkConnectResult.Failed(Describe(e));
         }
     }
@@ -189,6 +191,16 @@ internal sealed class PostgreSqlLedgerSink : LedgerSinkBase
             var connection = _connection;
             _connection = null;
             await connection.DisposeAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask ReleaseAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+            _dataSource = null;
         }
     }
 
