@@ -42,6 +42,9 @@ public sealed record ApplianceSettings
     /// <summary><c>Assessments:File</c>, absolute. Default <c>{DataDirectory}/assessments.json</c>.</summary>
     public required string AssessmentsFile { get; init; }
 
+    /// <summary><c>Ledger:Sinks</c>: where the ledger is shipped (central PostgreSQL, syslog); default none.</summary>
+    public EgressGuard.Ledger.Sinks.LedgerSinksOptions LedgerSinks { get; init; } = new();
+
     /// <summary>The standard ASP.NET Core <c>Logging</c> section (log levels per category), if given.</summary>
     public Microsoft.Extensions.Configuration.IConfiguration? Logging { get; init; }
 

@@ -20,7 +20,7 @@ public static class ConfigLoader
     /// <summary>The environment variable prefix.</summary>
     public const string EnvironmentPrefix = "EGRESSGUARD__";
 
-    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging", "Console"];
+    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging", "Console", "Ledger"];
 
     internal static readonly string[] ProxyKeys =
     [
@@ -182,6 +182,7 @@ public static class ConfigLoader
             }
         }
 
+        var ledgerSinks = LedgerSinksConfig.Read(configuration.GetSection("Ledger"), baseDirectory, errors);
         var assessmentsFile = configuration["Assessments:File"] is { Length: > 0 } af
             ? Path.GetFullPath(Path.Combine(baseDirectory, af))
             : Path.Combine(dataDirectory, "assessments.json");
@@ -205,6 +206,7 @@ public static class ConfigLoader
             GeoDatabase = geoDatabase,
             GeoOverrides = overrides,
             AssessmentsFile = assessmentsFile,
+            LedgerSinks = ledgerSinks,
             Logging = configuration.GetSection("Logging").Exists() ? configuration.GetSection("Logging") : null,
             SourceFile = sourceFile,
             Console = console,

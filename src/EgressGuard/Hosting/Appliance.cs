@@ -2,6 +2,7 @@ using System.Net;
 using EgressGuard.Configuration;
 using EgressGuard.Geo;
 using EgressGuard.Inspection;
+using EgressGuard.Ledger.Sinks;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.Policy;
 using EgressGuard.Proxy;
@@ -76,6 +77,11 @@ public static class Appliance
         }
 
         builder.Services.AddEgressGuardProxy(settings.Proxy);
+        if (options.LedgerFeed is not null)
+        {
+            builder.Services.AddLedgerSinks(settings.LedgerSinks, options.LedgerFeed, settings.DataDirectory);
+        }
+
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.WebHost.ConfigureKestrel(k => k.ListenEgressGuardProxy(settings.Proxy));
 

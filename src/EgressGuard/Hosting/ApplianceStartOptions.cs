@@ -15,6 +15,9 @@ public sealed record ApplianceStartOptions
     /// <summary>Minimum log level; default Information.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>The ledger's read side for the sinks (<c>Ledger:Sinks</c>); sinks start only when it is set.</summary>
+    public EgressGuard.Ledger.Sinks.ILedgerFeed? LedgerFeed { get; init; }
+
     /// <summary>Extra logger provider (tests capture logs with it).</summary>
     public ILoggerProvider? LoggerProvider { get; init; }
 }
