@@ -42,6 +42,12 @@ public sealed record ApplianceSettings
     /// <summary><c>Assessments:File</c>, absolute. Default <c>{DataDirectory}/assessments.json</c>.</summary>
     public required string AssessmentsFile { get; init; }
 
+    /// <summary><c>SourceGroups</c>: client networks with their own mode, MLPS level, uninspected handling and TLS handling.</summary>
+    public IReadOnlyList<EgressGuard.Policy.SourceGroups.SourceGroup> SourceGroups { get; init; } = [];
+
+    /// <summary><c>Policy:Thresholds</c>: volume thresholds of the 2024 provisions.</summary>
+    public EgressGuard.Policy.Volume.VolumeThresholds Thresholds { get; init; } = new();
+
     /// <summary>The standard ASP.NET Core <c>Logging</c> section (log levels per category), if given.</summary>
     public Microsoft.Extensions.Configuration.IConfiguration? Logging { get; init; }
 

@@ -2,6 +2,8 @@ using System.Net;
 using EgressGuard.Geo;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.Policy;
+using EgressGuard.Policy.Registry;
+using EgressGuard.Policy.Volume;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -15,8 +17,14 @@ public sealed class RunningAppliance : IAsyncDisposable
     private readonly AssessmentFileWatcher _watcher;
     private int _disposed;
 
-    internal RunningAppliance(WebApplication app, ICountryDatabase geo, SqliteTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints)
+    private readonly PolicyReloader _reloader;
+
+    internal RunningAppliance(WebApplication app, ICountryDatabase geo, SqliteTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints,
+        SqliteAssessmentRegistry registry, VolumeCounter volume, PolicyReloader reloader)
     {
+        Registry = registry;
+        Volume = volume;
+        _reloader = reloader;
         _app = app;
         _geo = geo;
         Ledger = ledger;
@@ -34,8 +42,17 @@ public sealed class RunningAppliance : IAsyncDisposable
     /// <summary>The transfer ledger.</summary>
     public SqliteTransferLedger Ledger { get; }
 
-    /// <summary>Forces an immediate check of the assessment file.</summary>
+    /// <summary>The assessment registry (source of truth for records).</summary>
+    public SqliteAssessmentRegistry Registry { get; }
+
+    /// <summary>The volume counter.</summary>
+    public VolumeCounter Volume { get; }
+
+    /// <summary>Forces an immediate check of the assessment file (imported into the registry).</summary>
     public void ReloadAssessments() => _watcher.Check();
+
+    /// <summary>Forces an immediate check of registry, assessment file and config file.</summary>
+    public void ReloadPolicy() => _reloader.Poll();
 
     /// <summary>Completes when the host stops (SIGTERM, Ctrl+C).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
@@ -48,7 +65,7 @@ public sealed class RunningAppliance : IAsyncDisposable
             return;
         }
 
-        _watcher.Dispose();
+        _reloader.Dispose();
         using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
             await _app.StopAsync(stopTimeout.Token);
@@ -58,6 +75,8 @@ public sealed class RunningAppliance : IAsyncDisposable
 
         // Records of flows that ended during shutdown are queued: drain them before closing.
         await Ledger.DisposeAsync();
+        Volume.Dispose();
+        Registry.Dispose();
         _geo.Dispose();
     }
 }
