@@ -300,7 +300,7 @@ public static class AssessmentFileReader
             }
         }
 
-        if (mechanism == TransferMechanism.Exempt && basis is null && errors.Count == before)
+        if (mechanism == TransferMechanism.Exempt && basis is null)
         {
             Error("ExemptBasis is required for an Exempt record (Contract, HumanResources, Emergency or BelowThreshold)");
         }
