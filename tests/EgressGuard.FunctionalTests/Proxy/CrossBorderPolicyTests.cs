@@ -1,6 +1,4 @@
-using EgressGuard.Configuration;
 using EgressGuard.FunctionalTests.Infrastructure;
-using EgressGuard.Hosting;
 using EgressGuard.Ledger.Records;
 using EgressGuard.Policy.Decisions;
 using EgressGuard.Tests.Common;
