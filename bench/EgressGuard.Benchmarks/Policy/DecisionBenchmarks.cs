@@ -9,7 +9,7 @@ using EgressGuard.Policy.Networks;
 namespace EgressGuard.Benchmarks.Policy;
 
 /// <summary>
-/// <see cref="TransferPolicy.Decide"/> on a snapshot built the way <c>PolicyFactory</c> builds it
+/// <see cref="TransferPolicy.Decide(PolicySnapshot, in TransferContext, DateTimeOffset)"/> on a snapshot built the way <c>PolicyFactory</c> builds it
 /// (Enforce, home CN, clients 10.0.0.0/8 and 127.0.0.0/8), for a handful of records and for 10,000
 /// records with 100,000 destination patterns (see <see cref="AssessmentCorpus.Large"/>: 1,000 of them
 /// CIDRs, looked up in one hash table per prefix length). Scenarios: a domestic destination (decided before any
