@@ -1,7 +1,6 @@
 using EgressGuard.Configuration;
 using EgressGuard.FunctionalTests.Infrastructure;
 using EgressGuard.Hosting;
-using EgressGuard.Policy.Decisions;
 using EgressGuard.Tests.Common;
 
 namespace EgressGuard.FunctionalTests.Proxy;
