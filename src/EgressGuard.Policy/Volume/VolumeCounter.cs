@@ -140,7 +140,8 @@ public sealed class VolumeCounter : IDisposable
         HashSet<UInt128>? seenHere = null;
         foreach (var person in people)
         {
-            if (IsNew(Processor, person, ref seenHere))
+            // Remember this transfer's keys only when another person follows (one person: no allocation).
+            if (IsNew(Processor, person, people.Count > 1, ref seenHere))
             {
                 if (person.Sensitive)
                 {
@@ -157,7 +158,7 @@ public sealed class VolumeCounter : IDisposable
     }
 
     /// <summary>New when none of the person's keys is known in the scope nor was seen earlier in this transfer.</summary>
-    private bool IsNew(string scope, Individual person, ref HashSet<UInt128>? seenHere)
+    private bool IsNew(string scope, Individual person, bool track, ref HashSet<UInt128>? seenHere)
     {
         var known = _keys.GetValueOrDefault((scope, person.Sensitive));
         var isNew = true;
@@ -169,10 +170,13 @@ public sealed class VolumeCounter : IDisposable
             }
         }
 
-        seenHere ??= [];
-        foreach (var key in person.Keys)
+        if (track)
         {
-            seenHere.Add(key);
+            seenHere ??= [];
+            foreach (var key in person.Keys)
+            {
+                seenHere.Add(key);
+            }
         }
 
         return isNew;
@@ -180,6 +184,11 @@ public sealed class VolumeCounter : IDisposable
 
     private void CommitLocked(IReadOnlyList<Individual> people, string? recordId, VolumeThresholds thresholds)
     {
+        if (AllKnown(people, Processor) && (recordId is null || AllKnown(people, recordId)))
+        {
+            return; // the common repeat: nothing to write, no transaction
+        }
+
         var before = (NonSensitive: CountOf(Processor, false), Sensitive: CountOf(Processor, true));
         using var transaction = _connection.BeginTransaction();
         foreach (var person in people)
@@ -254,6 +263,27 @@ public sealed class VolumeCounter : IDisposable
             upsert.Parameters.AddWithValue("$c", count);
             upsert.ExecuteNonQuery();
         }
+    }
+
+    private bool AllKnown(IReadOnlyList<Individual> people, string scope)
+    {
+        foreach (var person in people)
+        {
+            if (!_keys.TryGetValue((scope, person.Sensitive), out var known))
+            {
+                return false;
+            }
+
+            foreach (var key in person.Keys)
+            {
+                if (!known.Contains(key))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private long CountOf(string scope, bool sensitive) => _counts.GetValueOrDefault((scope, sensitive));
