@@ -2,6 +2,8 @@ using EgressGuard.Geo;
 using EgressGuard.Policy.Assessments;
 using EgressGuard.Policy.Decisions;
 using EgressGuard.Policy.Networks;
+using EgressGuard.Policy.SourceGroups;
+using EgressGuard.Policy.Volume;
 
 namespace EgressGuard.Policy;
 
@@ -29,6 +31,12 @@ public sealed record PolicySnapshot
 
     /// <summary>The assessment records in force.</summary>
     public AssessmentIndex Assessments { get; init; } = AssessmentIndex.Empty;
+
+    /// <summary>Source groups (config <c>SourceGroups</c>); a client in none falls under <see cref="Mode"/>.</summary>
+    public SourceGroupSet SourceGroups { get; init; } = SourceGroupSet.Empty;
+
+    /// <summary>Volume thresholds (config <c>Policy:Thresholds</c>).</summary>
+    public VolumeThresholds Thresholds { get; init; } = new();
 
     /// <summary>Increases with every published snapshot; written to logs when it changes.</summary>
     public long Generation { get; init; }

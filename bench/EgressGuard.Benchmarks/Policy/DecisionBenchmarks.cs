@@ -9,15 +9,14 @@ using EgressGuard.Policy.Networks;
 namespace EgressGuard.Benchmarks.Policy;
 
 /// <summary>
-/// <see cref="TransferPolicy.Decide"/> on a snapshot built the way <c>PolicyFactory</c> builds it
+/// <see cref="TransferPolicy.Decide(PolicySnapshot, in TransferContext, DateTimeOffset)"/> on a snapshot built the way <c>PolicyFactory</c> builds it
 /// (Enforce, home CN, clients 10.0.0.0/8 and 127.0.0.0/8), for a handful of records and for 10,000
 /// records with 100,000 destination patterns (see <see cref="AssessmentCorpus.Large"/>: 1,000 of them
-/// CIDRs, which the index scans linearly). Scenarios: a domestic destination (decided before any
+/// CIDRs, looked up in one hash table per prefix length). Scenarios: a domestic destination (decided before any
 /// record is looked at), an exactly covered host, a host covered by <c>*.suffix</c>, and an outbound
 /// host no record covers (Block; the worst case: every CIDR is tested).
-/// In the large corpus the covered records sit in the middle (records 5,000 and 5,001), so the CIDR
-/// scan tests the 500 CIDRs of earlier records before it can stop. <see cref="DecisionCorpus.LargeNoCidrs"/>
-/// is the same corpus with the CIDRs replaced by hosts, to show what the scan costs.
+/// In the large corpus the covered records sit in the middle (records 5,000 and 5,001).
+/// <see cref="DecisionCorpus.LargeNoCidrs"/> is the same corpus with the CIDRs replaced by hosts.
 /// </summary>
 [MemoryDiagnoser]
 public class DecisionBenchmarks

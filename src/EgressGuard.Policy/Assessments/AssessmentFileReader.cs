@@ -14,7 +14,46 @@ public static class AssessmentFileReader
     public const long MaxFileBytes = 16 * 1024 * 1024;
 
     private static readonly string[] KnownFields =
-        ["Id", "Recipient", "Mechanism", "Destinations", "Categories", "ValidFrom", "ValidTo", "Reference", "Notes"];
+    [
+        "Id", "Version", "Recipient", "RecipientCountry", "RecipientContact", "Mechanism", "ExemptBasis", "Destinations",
+        "SourceGroups", "Categories", "SensitiveIncluded", "Purpose", "ValidFrom", "ValidTo", "Reference", "Status",
+        "ApprovedBy", "ApprovedAt", "Notes",
+    ];
+
+    /// <summary>
+    /// Reads and validates one record (a JSON object), as the API and the CSV import receive it.
+    /// Every problem is listed; the record is null when there is any.
+    /// </summary>
+    public static AssessmentRecordResult ReadRecord(ReadOnlySpan<byte> utf8Json)
+    {
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 16 });
+            if (!JsonDocument.TryParseValue(ref reader, out var parsed))
+            {
+                return new AssessmentRecordResult(null, ["empty document"]);
+            }
+
+            document = parsed;
+            if (reader.Read())
+            {
+                document.Dispose();
+                return new AssessmentRecordResult(null, ["not valid JSON: unexpected content after the record"]);
+            }
+        }
+        catch (JsonException e)
+        {
+            return new AssessmentRecordResult(null, [$"not valid JSON: {e.Message}"]);
+        }
+
+        using (document)
+        {
+            var errors = new List<string>();
+            var record = ReadRecord(document.RootElement, -1, errors);
+            return errors.Count > 0 ? new AssessmentRecordResult(null, errors) : new AssessmentRecordResult(record, []);
+        }
+    }
 
     /// <summary>Reads and validates the file at <paramref name="path"/>.</summary>
     public static AssessmentLoadResult ReadFile(string path)
@@ -109,13 +148,15 @@ public static class AssessmentFileReader
         var before = errors.Count;
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"[{index}]: must be an object");
+            errors.Add(index < 0 ? "a record must be a JSON object" : $"[{index}]: must be an object");
             return null;
         }
 
         var id = GetString(element, "Id");
-        var where = string.IsNullOrWhiteSpace(id) ? $"[{index}]" : $"[{index}] Id '{id}'";
-        void Error(string message) => errors.Add($"{where}: {message}");
+        var where = index < 0
+            ? (string.IsNullOrWhiteSpace(id) ? string.Empty : $"Id '{id}': ")
+            : (string.IsNullOrWhiteSpace(id) ? $"[{index}]: " : $"[{index}] Id '{id}': ");
+        void Error(string message) => errors.Add(where + message);
 
         foreach (var property in element.EnumerateObject())
         {
@@ -177,9 +218,9 @@ public static class AssessmentFileReader
         {
             for (var i = 0; i < categories.Count; i++)
             {
-                if (!IsCategoryName(categories[i]))
+                if (categories[i] != "*" && !PersonalCategories.IsKnown(categories[i]))
                 {
-                    Error($"Categories[{i}]: '{categories[i]}' is not \"*\" or a type name such as cn_mobile");
+                    Error($"Categories[{i}]: '{categories[i]}' is not \"*\" or a scanner type ({string.Join(", ", PersonalCategories.Names)})");
                 }
             }
         }
@@ -193,6 +234,116 @@ public static class AssessmentFileReader
 
         var reference = GetOptionalString(element, "Reference", Error);
         var notes = GetOptionalString(element, "Notes", Error);
+        var recipientCountry = GetOptionalString(element, "RecipientCountry", Error);
+        if (recipientCountry is not null && (recipientCountry.Length != 2 || !char.IsAsciiLetter(recipientCountry[0]) || !char.IsAsciiLetter(recipientCountry[1])))
+        {
+            Error($"RecipientCountry '{recipientCountry}' is not a two-letter ISO 3166-1 code");
+        }
+
+        var contact = GetOptionalString(element, "RecipientContact", Error);
+        var purpose = GetOptionalString(element, "Purpose", Error);
+        var approvedBy = GetOptionalString(element, "ApprovedBy", Error);
+        DateTimeOffset? approvedAt = null;
+        if (GetOptionalString(element, "ApprovedAt", Error) is { } approvedText)
+        {
+            if (DateTimeOffset.TryParse(approvedText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            {
+                approvedAt = at;
+            }
+            else
+            {
+                Error($"ApprovedAt '{approvedText}' is not an ISO 8601 timestamp");
+            }
+        }
+
+        var version = 0;
+        if (TryGetProperty(element, "Version", out var versionElement) && versionElement.ValueKind != JsonValueKind.Null
+            && (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out version) || version < 0))
+        {
+            Error("Version must be a whole number, 0 or more");
+        }
+
+        var sensitive = false;
+        if (TryGetProperty(element, "SensitiveIncluded", out var sensitiveElement) && sensitiveElement.ValueKind != JsonValueKind.Null)
+        {
+            if (sensitiveElement.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                sensitive = sensitiveElement.GetBoolean();
+            }
+            else
+            {
+                Error("SensitiveIncluded must be true or false");
+            }
+        }
+
+        if (!sensitive && categories is not null)
+        {
+            foreach (var category in categories)
+            {
+                if (PersonalCategories.IsSensitive(category))
+                {
+                    Error($"Categories lists the sensitive type '{category}' but SensitiveIncluded is false");
+                }
+            }
+        }
+
+        ExemptBasis? basis = null;
+        if (GetOptionalString(element, "ExemptBasis", Error) is { } basisText)
+        {
+            if (Enum.TryParse<ExemptBasis>(basisText, ignoreCase: true, out var parsedBasis) && Enum.IsDefined(parsedBasis) && basisText.Trim().All(char.IsAsciiLetter))
+            {
+                basis = parsedBasis;
+            }
+            else
+            {
+                Error($"ExemptBasis '{basisText}' is not one of Contract, HumanResources, Emergency, BelowThreshold");
+            }
+        }
+
+        if (mechanism == TransferMechanism.Exempt && basis is null)
+        {
+            Error("ExemptBasis is required for an Exempt record (Contract, HumanResources, Emergency or BelowThreshold)");
+        }
+        else if (mechanism != TransferMechanism.Exempt && mechanism != default && basis is not null)
+        {
+            Error($"ExemptBasis applies only to Exempt records, not {mechanism}");
+        }
+
+        var status = AssessmentStatus.Active;
+        if (GetOptionalString(element, "Status", Error) is { } statusText)
+        {
+            if (!Enum.TryParse(statusText, ignoreCase: true, out status) || !Enum.IsDefined(status) || !statusText.Trim().All(char.IsAsciiLetter))
+            {
+                Error($"Status '{statusText}' is not one of Draft, Active, Suspended, Revoked");
+            }
+            else if (status == AssessmentStatus.Expired)
+            {
+                Error("Status Expired is computed from ValidTo and cannot be set");
+            }
+        }
+
+        IReadOnlyList<string> sourceGroups = ["*"];
+        if (TryGetProperty(element, "SourceGroups", out _))
+        {
+            var groups = GetStringArray(element, "SourceGroups", Error);
+            if (groups is null || groups.Count == 0)
+            {
+                Error("SourceGroups must list at least one group name, or \"*\" for all");
+            }
+            else
+            {
+                for (var i = 0; i < groups.Count; i++)
+                {
+                    if (string.IsNullOrWhiteSpace(groups[i]) || groups[i].Length > 64)
+                    {
+                        Error($"SourceGroups[{i}]: '{groups[i]}' is not a group name (1-64 characters) or \"*\"");
+                    }
+                }
+
+                sourceGroups = groups;
+            }
+        }
+
         if (errors.Count > before)
         {
             return null;
@@ -209,30 +360,17 @@ public static class AssessmentFileReader
             ValidTo = validTo!.Value,
             Reference = reference,
             Notes = notes,
+            Version = version,
+            RecipientCountry = recipientCountry?.ToUpperInvariant(),
+            RecipientContact = contact,
+            ExemptBasis = basis,
+            SourceGroups = sourceGroups,
+            SensitiveIncluded = sensitive,
+            Purpose = purpose,
+            Status = status,
+            ApprovedBy = approvedBy,
+            ApprovedAt = approvedAt,
         };
-    }
-
-    private static bool IsCategoryName(string name)
-    {
-        if (name == "*")
-        {
-            return true;
-        }
-
-        if (name.Length is 0 or > 64 || !char.IsAsciiLetterLower(name[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool TryGetProperty(JsonElement element, string name, out JsonElement value)

@@ -1,19 +1,50 @@
 namespace EgressGuard.Policy.Assessments;
 
 /// <summary>
-/// A recorded legal basis for cross-border transfers to some destinations (v0 fields; the policy
-/// issue extends it with versions, status, source groups and approvals).
+/// A recorded legal basis for cross-border transfers: who receives what, from which source groups,
+/// under which mechanism, for how long. The registry keeps every version; the decision reads the
+/// latest.
 /// </summary>
 public sealed record AssessmentRecord
 {
     /// <summary>Unique id, written into every transfer it covers.</summary>
     public required string Id { get; init; }
 
+    /// <summary>Version number assigned by the registry (1 for a new record); 0 in a file that has not been stored yet.</summary>
+    public int Version { get; init; }
+
     /// <summary>The overseas recipient (legal name).</summary>
     public required string Recipient { get; init; }
 
+    /// <summary>The recipient's country or region (ISO 3166-1 alpha-2, e.g. <c>US</c>, <c>HK</c>); optional.</summary>
+    public string? RecipientCountry { get; init; }
+
+    /// <summary>The recipient's contact (person, e-mail or address); optional.</summary>
+    public string? RecipientContact { get; init; }
+
     /// <summary>The mechanism the record relies on.</summary>
     public required TransferMechanism Mechanism { get; init; }
+
+    /// <summary>For <see cref="TransferMechanism.Exempt"/>: the exemption relied on (required then, absent otherwise).</summary>
+    public ExemptBasis? ExemptBasis { get; init; }
+
+    /// <summary>Source groups (config <c>SourceGroups[].Name</c>) whose traffic the record covers; <c>*</c> (the default) covers all.</summary>
+    public IReadOnlyList<string> SourceGroups { get; init; } = ["*"];
+
+    /// <summary>Whether sensitive personal information (identity documents, financial accounts) is permitted. Default false.</summary>
+    public bool SensitiveIncluded { get; init; }
+
+    /// <summary>The purpose of the transfer, as filed.</summary>
+    public string? Purpose { get; init; }
+
+    /// <summary>Stored life-cycle state (default Active). <see cref="AssessmentStatus.Expired"/> is never stored: see <see cref="StatusAt"/>.</summary>
+    public AssessmentStatus Status { get; init; } = AssessmentStatus.Active;
+
+    /// <summary>Who approved the record.</summary>
+    public string? ApprovedBy { get; init; }
+
+    /// <summary>When it was approved.</summary>
+    public DateTimeOffset? ApprovedAt { get; init; }
 
     /// <summary>Destinations covered: hosts, <c>*.suffix</c>, CIDR networks, <c>country:XX</c>.</summary>
     public required IReadOnlyList<DestinationPattern> Destinations { get; init; }
@@ -38,6 +69,25 @@ public sealed record AssessmentRecord
 
     /// <summary>The first instant no longer covered (exclusive end).</summary>
     public DateTimeOffset CoversUntil => ChinaTime.StartOfDay(ValidTo.AddDays(1));
+
+    /// <summary>The status at <paramref name="now"/>: an Active record past its validity shows as Expired without anyone editing it.</summary>
+    public AssessmentStatus StatusAt(DateTimeOffset now) =>
+        Status == AssessmentStatus.Active && now >= CoversUntil ? AssessmentStatus.Expired : Status;
+
+    /// <summary>Whether the record covers traffic from the source group <paramref name="group"/> (null: a client outside every group).</summary>
+    public bool CoversSourceGroup(string? group)
+    {
+        var groups = SourceGroups;
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (groups[i] == "*" || (group is not null && string.Equals(groups[i], group, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Where <paramref name="now"/> falls relative to the validity window.</summary>
     public AssessmentValidity ValidityAt(DateTimeOffset now) =>

@@ -14,4 +14,10 @@ public enum AssessmentValidity
 
     /// <summary>Valid, but the personal-information types found are not all among its <c>Categories</c> (a miss reason only).</summary>
     CategoryNotCovered,
+
+    /// <summary>The record was revoked (a miss reason only).</summary>
+    Revoked,
+
+    /// <summary>Valid and the types are permitted, but sensitive information was found and the record excludes it (a miss reason only).</summary>
+    SensitiveNotCovered,
 }

@@ -45,4 +45,19 @@ public enum ReasonCode
 
     /// <summary>Outbound with personal information; a record covers the destination but not every type found.</summary>
     CategoryNotCovered = 13,
+
+    /// <summary>Outbound; a record matches but has been revoked.</summary>
+    AssessmentRevoked = 14,
+
+    /// <summary>Outbound with sensitive personal information; a record covers the types found but not sensitive information.</summary>
+    SensitiveNotCovered = 15,
+
+    /// <summary>Outbound; the transfer brings a new individual past what the covering record's mechanism allows (Policy:Thresholds).</summary>
+    VolumeTierExceeded = 16,
+
+    /// <summary>Outbound from a source group at MLPS level 3 or more, and no record covers the destination: refused whatever the content.</summary>
+    MlpsDefaultDeny = 17,
+
+    /// <summary>Outbound content that could not be inspected (a CONNECT tunnel not intercepted), handled per the group's <c>Uninspected</c> setting.</summary>
+    Uninspected = 18,
 }

@@ -7,6 +7,8 @@ using EgressGuard.Ledger.Records;
 using EgressGuard.Policy;
 using EgressGuard.Policy.Decisions;
 using EgressGuard.Policy.Networks;
+using EgressGuard.Policy.SourceGroups;
+using EgressGuard.Policy.Volume;
 using EgressGuard.Proxy.Configuration;
 
 namespace EgressGuard.Proxy.Flows;
@@ -23,10 +25,12 @@ public sealed class FlowDecider
     private readonly IHostResolver _resolver;
     private readonly TimeProvider _time;
     private readonly ProxySettings _settings;
+    private readonly VolumeCounter? _volume;
 
-    /// <summary>Creates the decider.</summary>
-    public FlowDecider(PolicyStore policy, CountryResolver geo, IHostResolver resolver, TimeProvider time, ProxySettings settings)
+    /// <summary>Creates the decider; <paramref name="volume"/> counts individuals per record and processor (none: no volume tiers).</summary>
+    public FlowDecider(PolicyStore policy, CountryResolver geo, IHostResolver resolver, TimeProvider time, ProxySettings settings, VolumeCounter? volume = null)
     {
+        _volume = volume;
         _policy = policy;
         _geo = geo;
         _resolver = resolver;
@@ -89,6 +93,7 @@ public sealed class FlowDecider
     public FlowDecision Redecide(FlowDecision flow, IReadOnlyList<PiiFinding> findings, string inspection)
     {
         List<string>? types = null;
+        List<PersonalValue>? values = null;
         var sensitive = false;
         foreach (var finding in findings)
         {
@@ -98,6 +103,7 @@ public sealed class FlowDecider
             }
 
             sensitive |= finding.Sensitive;
+            (values ??= []).Add(new PersonalValue(finding.Fingerprint, finding.Sensitive, finding.Location));
             types ??= [];
             if (!types.Contains(finding.Type))
             {
@@ -107,7 +113,11 @@ public sealed class FlowDecider
 
         var content = types is null ? ContentFindings.Clean : new ContentFindings(true, types, sensitive);
         var context = new TransferContext(flow.Client, flow.Host, flow.Destination!, flow.Port, flow.Country, false, content);
-        return flow with { Decision = TransferPolicy.Decide(flow.Policy, context, flow.Time), Findings = findings, Inspection = inspection };
+        // Only transfers carrying personal information reach the counter (and its lock).
+        var decision = values is not null && _volume is not null
+            ? _volume.DecideAndCount(flow.Policy, context, flow.Time, IndividualGrouping.Group(values))
+            : TransferPolicy.Decide(flow.Policy, context, flow.Time);
+        return flow with { Decision = decision, Findings = findings, Inspection = inspection };
     }
 
     /// <summary>The ledger record of a finished (or refused) flow.</summary>
@@ -122,7 +132,9 @@ public sealed class FlowDecider
         Port = flow.Port,
         Country = flow.Country,
         Outbound = flow.Decision.Outbound,
-        Mode = flow.Policy.Mode,
+        Mode = flow.Decision.SourceGroup is { } group
+            ? (group.Mode == SourceGroupMode.Enforce ? EnforcementMode.Enforce : EnforcementMode.Monitor)
+            : flow.Policy.Mode,
         Decision = verdictOverride ?? flow.Decision.Verdict,
         Reason = reasonOverride ?? flow.Decision.Reason,
         AssessmentId = flow.Decision.Assessment?.Id,

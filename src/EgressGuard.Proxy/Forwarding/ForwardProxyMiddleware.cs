@@ -116,7 +116,8 @@ public sealed class ForwardProxyMiddleware
 
     /// <summary>Reasons that depend on what is sent (so inspection can change them), as opposed to network rules.</summary>
     private static bool IsContentDependent(ReasonCode reason) =>
-        reason is ReasonCode.NoAssessment or ReasonCode.AssessmentExpired or ReasonCode.AssessmentNotYetValid or ReasonCode.CoveredByAssessment;
+        reason is ReasonCode.NoAssessment or ReasonCode.AssessmentExpired or ReasonCode.AssessmentNotYetValid or ReasonCode.CoveredByAssessment
+            or ReasonCode.AssessmentRevoked;
 
     private async Task RefuseAsync(HttpContext context, FlowDecision flow)
     {

@@ -1,6 +1,11 @@
 using EgressGuard.Ledger.Storage;
+using EgressGuard.Policy.Registry;
 
 namespace EgressGuard.WebConsole.Hosting;
 
-/// <summary>What the API reads and changes: the appliance's own ledger (and, with the registry, its assessment records).</summary>
-public sealed record ConsoleData(ITransferLedger Ledger, TimeProvider Time);
+/// <summary>What the API reads and changes: the appliance's own ledger and assessment registry.</summary>
+public sealed record ConsoleData(ITransferLedger Ledger, TimeProvider Time)
+{
+    /// <summary>The assessment registry; null answers the assessment endpoints with 503.</summary>
+    public IAssessmentRegistry? Registry { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Net;
+using EgressGuard.Policy.Registry;
 using EgressGuard.WebConsole.Api;
 using EgressGuard.WebConsole.Security;
 using Microsoft.AspNetCore.Builder;
@@ -96,10 +97,24 @@ public sealed class ConsoleServer : IAsyncDisposable
         var api = app.MapGroup("/api/v1");
         api.MapGet("/transfers", (HttpContext c) => TransfersApi.List(c, data.Ledger))
             .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
+        var assessments = api.MapGroup("/assessments");
+        var read = new RoleFilter(keys, ApiRole.Auditor, logger);
+        var write = new RoleFilter(keys, ApiRole.Admin, logger);
+        assessments.MapGet("/", (HttpContext c) => WithRegistry(c, data, r => AssessmentsApi.List(c, r))).AddEndpointFilter(read);
+        assessments.MapGet("/{id}", (HttpContext c, string id) => WithRegistry(c, data, r => AssessmentsApi.Get(c, r, id))).AddEndpointFilter(read);
+        assessments.MapGet("/{id}/history", (HttpContext c, string id) => WithRegistry(c, data, r => AssessmentsApi.History(c, r, id))).AddEndpointFilter(read);
+        assessments.MapPost("/", (HttpContext c) => WithRegistry(c, data, r => AssessmentsApi.Create(c, r, logger))).AddEndpointFilter(write);
+        assessments.MapPut("/{id}", (HttpContext c, string id) => WithRegistry(c, data, r => AssessmentsApi.Update(c, r, id, logger))).AddEndpointFilter(write);
+        assessments.MapPost("/{id}/revoke", (HttpContext c, string id) => WithRegistry(c, data, r => AssessmentsApi.Revoke(c, r, id, logger))).AddEndpointFilter(write);
         app.MapPrometheusScrapingEndpoint("/metrics")
             .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
         app.MapFallback((HttpContext c) => ApiResponses.Error(c, StatusCodes.Status404NotFound, $"no such endpoint: {c.Request.Method} {c.Request.Path}"));
     }
+
+    private static Task WithRegistry(HttpContext context, ConsoleData data, Func<IAssessmentRegistry, Task> handle) =>
+        data.Registry is { } registry
+            ? handle(registry)
+            : ApiResponses.Error(context, StatusCodes.Status503ServiceUnavailable, "the assessment registry is not available on this appliance");
 
     private static List<IPEndPoint> BoundEndpoints(WebApplication app)
     {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using EgressGuard.Configuration;
 using EgressGuard.Geo;
-using EgressGuard.Hosting;
+using EgressGuard.Policy.Assessments;
 
 namespace EgressGuard.Commands;
 
@@ -37,14 +37,14 @@ public static class ConfigCommand
         }
 
         opened.Database?.Dispose();
-        var (records, _) = AssessmentFileWatcher.Read(settings.AssessmentsFile);
+        var records = File.Exists(settings.AssessmentsFile) ? AssessmentFileReader.ReadFile(settings.AssessmentsFile) : AssessmentFileReader.Read("[]"u8);
         errors.AddRange(records.Errors);
         if (errors.Count > 0)
         {
             return Cli.Fail(errors);
         }
 
-        Console.WriteLine($"{Path.GetFullPath(file)}: OK (mode {settings.Mode}, proxy on {string.Join(", ", settings.Proxy.Listen)}, {records.Records.Count} assessment records)");
+        Console.WriteLine($"{Path.GetFullPath(file)}: OK (mode {settings.Mode}, proxy on {string.Join(", ", settings.Proxy.Listen)}, {records.Records.Count} assessment records in the import file, {settings.SourceGroups.Count} source groups)");
         return 0;
     }
 }

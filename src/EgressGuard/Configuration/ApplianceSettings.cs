@@ -45,6 +45,12 @@ public sealed record ApplianceSettings
     /// <summary><c>Ledger:Sinks</c>: where the ledger is shipped (central PostgreSQL, syslog); default none.</summary>
     public EgressGuard.Ledger.Sinks.LedgerSinksOptions LedgerSinks { get; init; } = new();
 
+    /// <summary><c>SourceGroups</c>: client networks with their own mode, MLPS level, uninspected handling and TLS handling.</summary>
+    public IReadOnlyList<EgressGuard.Policy.SourceGroups.SourceGroup> SourceGroups { get; init; } = [];
+
+    /// <summary><c>Policy:Thresholds</c>: volume thresholds of the 2024 provisions.</summary>
+    public EgressGuard.Policy.Volume.VolumeThresholds Thresholds { get; init; } = new();
+
     /// <summary>The standard ASP.NET Core <c>Logging</c> section (log levels per category), if given.</summary>
     public Microsoft.Extensions.Configuration.IConfiguration? Logging { get; init; }
 

@@ -20,7 +20,7 @@ public static class ConfigLoader
     /// <summary>The environment variable prefix.</summary>
     public const string EnvironmentPrefix = "EGRESSGUARD__";
 
-    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging", "Console", "Ledger"];
+    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging", "Console", "Ledger", "SourceGroups", "Policy"];
 
     internal static readonly string[] ProxyKeys =
     [
@@ -188,6 +188,8 @@ public static class ConfigLoader
             : Path.Combine(dataDirectory, "assessments.json");
 
         var console = ConsoleConfig.Read(configuration.GetSection("Console"), errors);
+        var sourceGroups = PolicyConfigReader.ReadSourceGroups(configuration, errors);
+        var thresholds = PolicyConfigReader.ReadThresholds(configuration, errors);
 
         if (errors.Count > 0)
         {
@@ -207,6 +209,8 @@ public static class ConfigLoader
             GeoOverrides = overrides,
             AssessmentsFile = assessmentsFile,
             LedgerSinks = ledgerSinks,
+            SourceGroups = sourceGroups,
+            Thresholds = thresholds,
             Logging = configuration.GetSection("Logging").Exists() ? configuration.GetSection("Logging") : null,
             SourceFile = sourceFile,
             Console = console,

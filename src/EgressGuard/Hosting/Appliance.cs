@@ -5,6 +5,8 @@ using EgressGuard.Inspection;
 using EgressGuard.Ledger.Sinks;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.Policy;
+using EgressGuard.Policy.Registry;
+using EgressGuard.Policy.Volume;
 using EgressGuard.Proxy;
 using EgressGuard.WebConsole.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -33,11 +35,24 @@ public static class Appliance
         }
 
         var geo = opened.Database!;
-        var (records, hash) = AssessmentFileWatcher.Read(settings.AssessmentsFile);
-        if (!records.Succeeded)
+        var time = options.Time ?? TimeProvider.System;
+        var registry = SqliteAssessmentRegistry.Open(settings.DataDirectory, time, out var registryError);
+        var volume = registry is null ? null : VolumeCounter.Open(settings.DataDirectory, out registryError);
+        if (registry is null || volume is null)
         {
+            registry?.Dispose();
             geo.Dispose();
-            return new ApplianceStartResult(null, records.Errors);
+            return new ApplianceStartResult(null, [registryError!]);
+        }
+
+        var importer = new AssessmentFileWatcher(settings.AssessmentsFile, registry, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var importErrors = importer.Check();
+        if (importErrors.Count > 0)
+        {
+            volume.Dispose();
+            registry.Dispose();
+            geo.Dispose();
+            return new ApplianceStartResult(null, [.. importErrors.Select(e => $"assessments file '{settings.AssessmentsFile}': {e}")]);
         }
 
         var ledger = SqliteTransferLedger.Open(settings.DataDirectory, out var ledgerError);
@@ -55,7 +70,7 @@ public static class Appliance
             return new ApplianceStartResult(null, [keyError!]);
         }
 
-        var store = new PolicyStore(PolicyFactory.Create(settings, records.Records));
+        var store = new PolicyStore(PolicyFactory.Create(settings, registry.Current()));
         // Content root = the program's folder, not the working directory: the host watches its content
         // root for appsettings changes, and the ledger under ./data would keep that watcher busy.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -65,7 +80,10 @@ public static class Appliance
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new CountryResolver(geo, settings.GeoOverrides));
         builder.Services.AddSingleton<ITransferLedger>(ledger);
-        builder.Services.AddSingleton(options.Time ?? TimeProvider.System);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton<IAssessmentRegistry>(registry);
+        builder.Services.AddSingleton(volume);
         if (options.HostResolver is not null)
         {
             builder.Services.AddSingleton(options.HostResolver);
@@ -102,21 +120,16 @@ public static class Appliance
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EgressGuard");
         var endpoints = BoundEndpoints(app);
         ApplianceLog.GeoDatabase(logger, geo.Info.Path, geo.Info.DatabaseType, geo.Info.BuildDate.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        if (hash is null)
-        {
-            ApplianceLog.AssessmentsMissing(logger, settings.AssessmentsFile);
-        }
-        else
-        {
-            ApplianceLog.AssessmentsLoaded(logger, settings.AssessmentsFile, records.Records.Count, store.Current.Generation);
-        }
+        ApplianceLog.AssessmentsLoaded(logger, registry.Path, registry.Current().Count, store.Current.Generation);
+        var alerts = new VolumeAlertSink(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), logger);
+        volume.ThresholdApproached += alerts.OnAlert;
 
         ApplianceLog.Started(logger, string.Join(", ", endpoints), settings.Mode.ToString(), settings.DataDirectory);
         ConsoleServer? console = null;
         if (settings.Console.Enabled)
         {
             var (started, consoleError) = await ConsoleServer.StartAsync(
-                settings.Console, new ConsoleData(ledger, options.Time ?? TimeProvider.System), l => ConfigureLogging(l, settings, options), cancellationToken);
+                settings.Console, new ConsoleData(ledger, time) { Registry = registry }, l => ConfigureLogging(l, settings, options), cancellationToken);
             if (started is null)
             {
                 await app.StopAsync(CancellationToken.None);
@@ -129,8 +142,9 @@ public static class Appliance
             console = started;
         }
 
-        var watcher = new AssessmentFileWatcher(settings.AssessmentsFile, store, logger, hash);
-        return new ApplianceStartResult(new RunningAppliance(app, geo, ledger, watcher, store, endpoints, console), []);
+        var watcher = new AssessmentFileWatcher(settings.AssessmentsFile, registry, logger);
+        var reloader = new PolicyReloader(settings, store, registry, watcher, logger, TimeSpan.FromSeconds(1));
+        return new ApplianceStartResult(new RunningAppliance(app, geo, ledger, watcher, store, endpoints, registry, volume, reloader, console), []);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, ApplianceSettings settings, ApplianceStartOptions options)

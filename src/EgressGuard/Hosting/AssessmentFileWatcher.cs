@@ -1,124 +1,83 @@
 using System.Security.Cryptography;
-using EgressGuard.Policy;
 using EgressGuard.Policy.Assessments;
+using EgressGuard.Policy.Registry;
 using Microsoft.Extensions.Logging;
 
 namespace EgressGuard.Hosting;
 
 /// <summary>
-/// Watches the assessment file and publishes a new policy snapshot when its content changes. A
-/// file-system event triggers an immediate check and a 1-second poll catches what events miss
-/// (network and overlay file systems); only a change of content (SHA-256) reloads. An invalid file
-/// is rejected with every error logged and the running snapshot stays; a vanished file (an editor
-/// mid-save) keeps the previous records.
+/// The assessment file (<c>Assessments:File</c>) as an import source for the registry, which is the
+/// source of truth. When the file's content (SHA-256) differs from the last one imported — remembered
+/// in the registry, so a restart does not re-apply an old file over later changes — its records are
+/// validated and merged by Id (new ids created, changed records get a new version, records missing
+/// from the file stay). An invalid file is rejected with every error logged and nothing changes.
+/// Checked by the policy reloader's poll (and at once by <see cref="Check"/>).
 /// </summary>
-public sealed class AssessmentFileWatcher : IDisposable
+public sealed class AssessmentFileWatcher
 {
     private readonly string _path;
-    private readonly PolicyStore _store;
+    private readonly SqliteAssessmentRegistry _registry;
     private readonly ILogger _logger;
-    private readonly FileSystemWatcher? _watcher;
-    private readonly Timer _poll;
     private readonly Lock _gate = new();
-    private byte[]? _lastHash;
+    private string? _lastSeen;
 
-    /// <summary>Starts watching; <paramref name="initialHash"/> is the content already in force.</summary>
-    public AssessmentFileWatcher(string path, PolicyStore store, ILogger logger, byte[]? initialHash)
+    /// <summary>Creates the importer.</summary>
+    public AssessmentFileWatcher(string path, SqliteAssessmentRegistry registry, ILogger logger)
     {
         _path = path;
-        _store = store;
+        _registry = registry;
         _logger = logger;
-        _lastHash = initialHash;
-        var directory = Path.GetDirectoryName(path)!;
-        if (Directory.Exists(directory))
-        {
-            _watcher = new FileSystemWatcher(directory, Path.GetFileName(path))
-            {
-                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
-            };
-            _watcher.Changed += (_, _) => Check();
-            _watcher.Created += (_, _) => Check();
-            _watcher.Renamed += (_, _) => Check();
-            _watcher.EnableRaisingEvents = true;
-        }
-
-        _poll = new Timer(_ => Check(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>Reads the file once: the records, the content hash, or the errors.</summary>
-    public static (AssessmentLoadResult Result, byte[]? Hash) Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return (AssessmentFileReader.Read("[]"u8), null);
-        }
+    private string MetaKey => "import-sha256:" + _path;
 
-        var result = AssessmentFileReader.ReadFile(path);
-        byte[]? hash = null;
-        try
-        {
-            hash = SHA256.HashData(File.ReadAllBytes(path));
-        }
-        catch (IOException)
-        {
-        }
-
-        return (result, hash);
-    }
-
-    /// <summary>Checks the file now (also called by events and the poll).</summary>
-    public void Check()
+    /// <summary>Imports the file if its content changed since the last import. Returns the errors (empty when fine or unchanged).</summary>
+    public IReadOnlyList<string> Check()
     {
         lock (_gate)
         {
-            if (!File.Exists(_path))
-            {
-                if (_lastHash is not null)
-                {
-                    ApplianceLog.AssessmentsDisappeared(_logger, _path);
-                    _lastHash = null;
-                }
-
-                return;
-            }
-
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(_path);
-            }
-            catch (IOException)
-            {
-                return; // being written; the next event or poll retries
-            }
-
-            var hash = SHA256.HashData(bytes);
-            if (_lastHash is not null && hash.AsSpan().SequenceEqual(_lastHash))
-            {
-                return;
-            }
-
-            _lastHash = hash;
-            var result = bytes.Length > AssessmentFileReader.MaxFileBytes ? AssessmentFileReader.ReadFile(_path) : AssessmentFileReader.Read(bytes);
-            if (!result.Succeeded)
-            {
-                foreach (var error in result.Errors)
+                if (!File.Exists(_path))
                 {
-                    ApplianceLog.AssessmentsRejected(_logger, _path, error);
+                    return [];
                 }
 
-                return;
+                bytes = File.ReadAllBytes(_path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return []; // being written; the next poll retries
             }
 
-            var snapshot = _store.Publish(old => old with { Assessments = new AssessmentIndex(result.Records) });
-            ApplianceLog.AssessmentsLoaded(_logger, _path, result.Records.Count, snapshot.Generation);
-        }
-    }
+            var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (hash == _lastSeen || hash == _registry.GetMeta(MetaKey))
+            {
+                _lastSeen = hash;
+                return [];
+            }
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _watcher?.Dispose();
-        _poll.Dispose();
+            _lastSeen = hash;
+            var result = bytes.Length > AssessmentFileReader.MaxFileBytes ? AssessmentFileReader.ReadFile(_path) : AssessmentFileReader.Read(bytes);
+            IReadOnlyList<string> errors = result.Errors;
+            if (result.Succeeded)
+            {
+                var imported = _registry.Import(result.Records, "file:" + _path);
+                errors = imported.Errors;
+                if (imported.Succeeded)
+                {
+                    _registry.SetMeta(MetaKey, hash);
+                    PolicyLog.Imported(_logger, _path, imported.Added, imported.Changed, imported.Unchanged);
+                }
+            }
+
+            foreach (var error in errors)
+            {
+                ApplianceLog.AssessmentsRejected(_logger, _path, error);
+            }
+
+            return errors;
+        }
     }
 }

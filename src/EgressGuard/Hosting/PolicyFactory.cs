@@ -26,6 +26,8 @@ public static class PolicyFactory
             AllowPrivateDestinations = settings.AllowPrivateDestinations,
             ConnectPorts = settings.ConnectPorts,
             Assessments = new AssessmentIndex(records),
+            SourceGroups = new EgressGuard.Policy.SourceGroups.SourceGroupSet(settings.SourceGroups),
+            Thresholds = settings.Thresholds,
         };
     }
 }

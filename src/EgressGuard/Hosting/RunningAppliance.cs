@@ -3,6 +3,8 @@ using EgressGuard.Geo;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.Policy;
 using EgressGuard.WebConsole.Hosting;
+using EgressGuard.Policy.Registry;
+using EgressGuard.Policy.Volume;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -16,8 +18,14 @@ public sealed class RunningAppliance : IAsyncDisposable
     private readonly AssessmentFileWatcher _watcher;
     private int _disposed;
 
-    internal RunningAppliance(WebApplication app, ICountryDatabase geo, SqliteTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints, ConsoleServer? console)
+    private readonly PolicyReloader _reloader;
+
+    internal RunningAppliance(WebApplication app, ICountryDatabase geo, SqliteTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints,
+        SqliteAssessmentRegistry registry, VolumeCounter volume, PolicyReloader reloader, ConsoleServer? console)
     {
+        Registry = registry;
+        Volume = volume;
+        _reloader = reloader;
         _app = app;
         _geo = geo;
         Ledger = ledger;
@@ -42,8 +50,17 @@ public sealed class RunningAppliance : IAsyncDisposable
     /// <summary>The transfer ledger.</summary>
     public SqliteTransferLedger Ledger { get; }
 
-    /// <summary>Forces an immediate check of the assessment file.</summary>
+    /// <summary>The assessment registry (source of truth for records).</summary>
+    public SqliteAssessmentRegistry Registry { get; }
+
+    /// <summary>The volume counter.</summary>
+    public VolumeCounter Volume { get; }
+
+    /// <summary>Forces an immediate check of the assessment file (imported into the registry).</summary>
     public void ReloadAssessments() => _watcher.Check();
+
+    /// <summary>Forces an immediate check of registry, assessment file and config file.</summary>
+    public void ReloadPolicy() => _reloader.Poll();
 
     /// <summary>Completes when the host stops (SIGTERM, Ctrl+C).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
@@ -56,7 +73,7 @@ public sealed class RunningAppliance : IAsyncDisposable
             return;
         }
 
-        _watcher.Dispose();
+        _reloader.Dispose();
         if (Console is not null)
         {
             await Console.DisposeAsync();
@@ -71,6 +88,8 @@ public sealed class RunningAppliance : IAsyncDisposable
 
         // Records of flows that ended during shutdown are queued: drain them before closing.
         await Ledger.DisposeAsync();
+        Volume.Dispose();
+        Registry.Dispose();
         _geo.Dispose();
     }
 }

@@ -207,7 +207,7 @@ public sealed class CliTests
         Assert.Contains("Mechanism 'Handshake'", bad.StandardError, StringComparison.Ordinal);
         Assert.Contains("Destinations[0]", bad.StandardError, StringComparison.Ordinal);
         Assert.Contains("ValidTo 2026-01-01 is before ValidFrom 2026-02-01", bad.StandardError, StringComparison.Ordinal);
-        Assert.Contains("SC-2026-001\tStandardContract\t2020-01-01\t2099-12-31\tValid\tPartner Inc.\t*.partner.example", list.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("SC-2026-001\tStandardContract\t2020-01-01\t2099-12-31\tActive\tPartner Inc.\t*.partner.example", list.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("\tX\t", list.StandardOutput, StringComparison.Ordinal);
     }
 

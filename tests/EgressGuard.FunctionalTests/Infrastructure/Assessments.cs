@@ -12,6 +12,7 @@ internal static class Assessments
             "Mechanism": "{{mechanism}}",
             "Destinations": ["{{destination}}"],
             "Categories": ["*"],
+            "SensitiveIncluded": true,
             "ValidFrom": "{{validFrom}}",
             "ValidTo": "{{validTo}}",
             "Reference": "SC-2026-{{id}}"

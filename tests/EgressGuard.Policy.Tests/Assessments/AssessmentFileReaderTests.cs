@@ -33,7 +33,7 @@ public sealed class AssessmentFileReaderTests
         """;
 
     // One well-formed record; cases below replace single fields with bad values.
-    private const string Good = """{"Id":"R-1","Recipient":"Example Ltd.","Mechanism":"Exempt","Destinations":["example.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""";
+    private const string Good = """{"Id":"R-1","Recipient":"Example Ltd.","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["example.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""";
 
     [Fact]
     public void Read_ValidFile_ReturnsEveryRecordInFileOrder()
@@ -77,7 +77,7 @@ public sealed class AssessmentFileReaderTests
     [Fact]
     public void Read_IdAndTextFieldsWithSpaces_AreTrimmed()
     {
-        var result = Read("""[{"Id":"  R-1 ","Recipient":" Example Ltd. ","Mechanism":"Exempt","Destinations":[" example.com "],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-01-01"}]""");
+        var result = Read("""[{"Id":"  R-1 ","Recipient":" Example Ltd. ","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":[" example.com "],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-01-01"}]""");
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.Equal("R-1", result.Records[0].Id);
@@ -94,7 +94,8 @@ public sealed class AssessmentFileReaderTests
     [InlineData("CERTIFICATION", TransferMechanism.Certification)]
     public void Read_EachMechanismName_IsAccepted(string text, TransferMechanism expected)
     {
-        var result = Read(Good.Replace("\"Exempt\"", "\"" + text + "\"", StringComparison.Ordinal), wrap: true);
+        var json = expected == TransferMechanism.Exempt ? Good : Good.Replace("\"ExemptBasis\":\"Contract\",", string.Empty, StringComparison.Ordinal);
+        var result = Read(json.Replace("\"Exempt\"", "\"" + text + "\"", StringComparison.Ordinal), wrap: true);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.Equal(expected, result.Records[0].Mechanism);
@@ -102,21 +103,21 @@ public sealed class AssessmentFileReaderTests
 
     [Theory]
     // Missing required fields.
-    [InlineData("""{"Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Id is required")]
-    [InlineData("""{"Id":"R-1","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Recipient is required")]
+    [InlineData("""{"Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Id is required")]
+    [InlineData("""{"Id":"R-1","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Recipient is required")]
     [InlineData("""{"Id":"R-1","Recipient":"X","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Mechanism is required")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations must list at least one")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":[],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations must list at least one")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Categories must list")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidTo":"2026-12-31"}""", "ValidFrom is required")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01"}""", "ValidTo is required")]
-    [InlineData("""{"Id":"  ","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Id is required")]
-    [InlineData("""{"Id":"R-1","Recipient":null,"Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Recipient is required")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations must list at least one")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":[],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations must list at least one")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Categories must list")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidTo":"2026-12-31"}""", "ValidFrom is required")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01"}""", "ValidTo is required")]
+    [InlineData("""{"Id":"  ","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Id is required")]
+    [InlineData("""{"Id":"R-1","Recipient":null,"Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Recipient is required")]
     // Dates.
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-12-31","ValidTo":"2026-01-01"}""", "ValidTo 2026-01-01 is before ValidFrom 2026-12-31")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-1-1","ValidTo":"2026-12-31"}""", "ValidFrom '2026-1-1' is not an ISO date")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-02-30"}""", "ValidTo '2026-02-30' is not an ISO date")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01T00:00:00","ValidTo":"2026-12-31"}""", "ValidFrom '2026-01-01T00:00:00' is not an ISO date")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-12-31","ValidTo":"2026-01-01"}""", "ValidTo 2026-01-01 is before ValidFrom 2026-12-31")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-1-1","ValidTo":"2026-12-31"}""", "ValidFrom '2026-1-1' is not an ISO date")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-02-30"}""", "ValidTo '2026-02-30' is not an ISO date")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01T00:00:00","ValidTo":"2026-12-31"}""", "ValidFrom '2026-01-01T00:00:00' is not an ISO date")]
     // Mechanism.
     [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Mechanism 'Contract' is not one of")]
     [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"2","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Mechanism '2' is not one of")]
@@ -125,26 +126,26 @@ public sealed class AssessmentFileReaderTests
     [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"+1","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Mechanism '+1' is not one of")]
     [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"SecurityAssessment,StandardContract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Mechanism 'SecurityAssessment,StandardContract' is not one of")]
     // Destinations.
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["10.0.0.1/8"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0]: '10.0.0.1/8' has host bits set")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com","10.0.0.0/99"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[1]: '10.0.0.0/99' is not a CIDR network")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["country:USA"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0]: 'country:USA': country must be a two-letter")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["country:1"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0]: 'country:1': country must be a two-letter")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["bad host"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0]: 'bad host' is not a host name")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":"a.com","Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations must be an array of strings")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["10.0.0.1/8"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0]: '10.0.0.1/8' has host bits set")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com","10.0.0.0/99"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[1]: '10.0.0.0/99' is not a CIDR network")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["country:USA"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0]: 'country:USA': country must be a two-letter")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["country:1"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0]: 'country:1': country must be a two-letter")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["bad host"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0]: 'bad host' is not a host name")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":"a.com","Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations must be an array of strings")]
     // Categories.
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["CN-Mobile"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Categories[0]: 'CN-Mobile' is not")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":[],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Categories must list")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["CN-Mobile"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Categories[0]: 'CN-Mobile' is not")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":[],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Categories must list")]
     // Unknown field.
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31","Expires":"2027-01-01"}""", "unknown field 'Expires'")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31","Expires":"2027-01-01"}""", "unknown field 'Expires'")]
     // Numbers where strings belong.
-    [InlineData("""{"Id":17,"Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Id is required")]
-    [InlineData("""{"Id":"R-1","Recipient":42,"Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Recipient is required")]
+    [InlineData("""{"Id":17,"Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Id is required")]
+    [InlineData("""{"Id":"R-1","Recipient":42,"Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Recipient is required")]
     [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":1,"Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Mechanism is required")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":[10],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0] must be a string")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":[1],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Categories[0] must be a string")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":20260101,"ValidTo":"2026-12-31"}""", "ValidFrom '20260101' is not an ISO date")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31","Reference":12345}""", "Reference must be a string")]
-    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31","Notes":true}""", "Notes must be a string")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":[10],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Destinations[0] must be a string")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":[1],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""", "Categories[0] must be a string")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":20260101,"ValidTo":"2026-12-31"}""", "ValidFrom '20260101' is not an ISO date")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31","Reference":12345}""", "Reference must be a string")]
+    [InlineData("""{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31","Notes":true}""", "Notes must be a string")]
     // An element that is not an object.
     [InlineData("\"R-1\"", "[0]: must be an object")]
     [InlineData("42", "[0]: must be an object")]
@@ -181,14 +182,14 @@ public sealed class AssessmentFileReaderTests
     {
         var json = "[" + string.Join(",\n",
             Good,
-            """{"Id":"R-2","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-12-31","ValidTo":"2026-01-01"}""",
+            """{"Id":"R-2","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-12-31","ValidTo":"2026-01-01"}""",
             """{"Id":"R-3","Recipient":"X","Mechanism":"Bribery","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""",
-            """{"Id":"R-4","Recipient":"X","Mechanism":"Exempt","Destinations":["10.0.0.0/33"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""",
-            """{"Id":"R-5","Recipient":"X","Mechanism":"Exempt","Destinations":["country:ZZZ"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""",
-            """{"Id":"R-6","Recipient":"X","Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31","Colour":"red"}""",
-            """{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","Destinations":["b.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""",
-            """{"Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""",
-            """{"Id":"R-9","Recipient":7,"Mechanism":"Exempt","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""") + "]";
+            """{"Id":"R-4","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["10.0.0.0/33"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""",
+            """{"Id":"R-5","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["country:ZZZ"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""",
+            """{"Id":"R-6","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31","Colour":"red"}""",
+            """{"Id":"R-1","Recipient":"X","Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["b.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""",
+            """{"Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""",
+            """{"Id":"R-9","Recipient":7,"Mechanism":"Exempt","ExemptBasis":"Contract","Destinations":["a.com"],"Categories":["*"],"ValidFrom":"2026-01-01","ValidTo":"2026-12-31"}""") + "]";
 
         var result = Read(json);
 

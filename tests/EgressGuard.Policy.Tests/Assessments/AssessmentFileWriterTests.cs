@@ -14,7 +14,8 @@ public sealed class AssessmentFileWriterTests
             TestRecords.Create("SCC-1", ["api.example.com", "*.example.net", "203.0.113.0/24", "2001:db8::/32", "country:US", "198.51.100.7"]) with
             {
                 Mechanism = TransferMechanism.StandardContract,
-                Categories = ["cn_mobile", "email", "cn_id_card"],
+                Categories = ["cn_mobile", "email", "cn_resident_id"],
+                SensitiveIncluded = true,
                 Reference = "沪网信备 2026-0001 \"quoted\" <b>&",
                 Notes = "line one\nline two\ttab, comma; 中文",
             },
@@ -28,7 +29,7 @@ public sealed class AssessmentFileWriterTests
                 Mechanism = TransferMechanism.Certification,
                 Reference = string.Empty,
             },
-            TestRecords.Create("EX-4", "fd00:ec2::/32") with { Mechanism = TransferMechanism.Exempt },
+            TestRecords.Create("EX-4", "fd00:ec2::/32") with { Mechanism = TransferMechanism.Exempt, ExemptBasis = ExemptBasis.Emergency },
         ];
 
         var bytes = AssessmentFileWriter.Write(records);
@@ -65,7 +66,7 @@ public sealed class AssessmentFileWriterTests
         using var document = JsonDocument.Parse(text);
         var element = Assert.Single(document.RootElement.EnumerateArray().ToArray());
         Assert.Equal(
-            ["Id", "Recipient", "Mechanism", "Destinations", "Categories", "ValidFrom", "ValidTo", "Reference", "Notes"],
+            ["Id", "Recipient", "Mechanism", "Destinations", "SourceGroups", "Categories", "SensitiveIncluded", "ValidFrom", "ValidTo", "Reference", "Status", "Notes"],
             element.EnumerateObject().Select(p => p.Name));
         Assert.Equal("StandardContract", element.GetProperty("Mechanism").GetString());
         Assert.Equal("2026-01-01", element.GetProperty("ValidFrom").GetString());
