@@ -21,15 +21,13 @@ internal sealed class RoleFilter(ApiKeyAuthenticator authenticator, ApiRole requ
         {
             ConsoleLog.Unauthenticated(logger, http.Connection.RemoteIpAddress?.ToString() ?? "?", http.Request.Method, http.Request.Path.Value ?? "/", caller.Problem!);
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"egressguard\"";
-            await ApiResponses.Error(http, StatusCodes.Status401Unauthorized, caller.Problem!);
-            return null;
+            return new ErrorResult(StatusCodes.Status401Unauthorized, caller.Problem!);
         }
 
         if (!ApiRoles.Allows(caller.Key!.Role, required))
         {
             ConsoleLog.Forbidden(logger, caller.Key.Name, caller.Key.Role.ToString(), http.Request.Method, http.Request.Path.Value ?? "/");
-            await ApiResponses.Error(http, StatusCodes.Status403Forbidden, $"the key '{caller.Key.Name}' has role {caller.Key.Role}; this needs {required}");
-            return null;
+            return new ErrorResult(StatusCodes.Status403Forbidden, $"the key '{caller.Key.Name}' has role {caller.Key.Role}; this needs {required}");
         }
 
         http.Items[CallerItem] = caller.Key;
@@ -37,4 +35,13 @@ internal sealed class RoleFilter(ApiKeyAuthenticator authenticator, ApiRole requ
     }
 
     public static ApiKey Caller(HttpContext context) => (ApiKey)context.Items[CallerItem]!;
+
+    /// <summary>
+    /// The refusal as a result the endpoint executes, so minimal-API handlers with parameters and
+    /// plain request delegates end the response the same way.
+    /// </summary>
+    private sealed class ErrorResult(int status, string message) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => ApiResponses.Error(httpContext, status, message);
+    }
 }
