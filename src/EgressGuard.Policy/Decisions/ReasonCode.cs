@@ -45,4 +45,7 @@ public enum ReasonCode
 
     /// <summary>Outbound with personal information; a record covers the destination but not every type found.</summary>
     CategoryNotCovered = 13,
+
+    /// <summary>Outbound, refused because the ledger cannot record it (<c>Ledger.FailMode</c> Closed: disk full, writer behind, tail not verified).</summary>
+    LedgerUnavailable = 20,
 }

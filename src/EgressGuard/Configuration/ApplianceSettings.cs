@@ -42,6 +42,9 @@ public sealed record ApplianceSettings
     /// <summary><c>Assessments:File</c>, absolute. Default <c>{DataDirectory}/assessments.json</c>.</summary>
     public required string AssessmentsFile { get; init; }
 
+    /// <summary><c>Ledger</c>: the transfer ledger's store (sync, checkpoints, retention, fail mode); null = defaults under <see cref="DataDirectory"/>.</summary>
+    public EgressGuard.Ledger.Storage.LedgerOptions? Ledger { get; init; }
+
     /// <summary>The standard ASP.NET Core <c>Logging</c> section (log levels per category), if given.</summary>
     public Microsoft.Extensions.Configuration.IConfiguration? Logging { get; init; }
 

@@ -20,7 +20,7 @@ public static class ConfigLoader
     /// <summary>The environment variable prefix.</summary>
     public const string EnvironmentPrefix = "EGRESSGUARD__";
 
-    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging"];
+    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging", "Ledger"];
 
     internal static readonly string[] ProxyKeys =
     [
@@ -186,6 +186,7 @@ public static class ConfigLoader
             ? Path.GetFullPath(Path.Combine(baseDirectory, af))
             : Path.Combine(dataDirectory, "assessments.json");
 
+        var ledger = LedgerConfig.Read(configuration.GetSection("Ledger"), dataDirectory, errors);
         if (errors.Count > 0)
         {
             return new ConfigLoadResult(null, errors);
@@ -203,6 +204,7 @@ public static class ConfigLoader
             GeoDatabase = geoDatabase,
             GeoOverrides = overrides,
             AssessmentsFile = assessmentsFile,
+            Ledger = ledger,
             Logging = configuration.GetSection("Logging").Exists() ? configuration.GetSection("Logging") : null,
             SourceFile = sourceFile,
         }, []);

@@ -38,18 +38,10 @@ public static class Appliance
             return new ApplianceStartResult(null, records.Errors);
         }
 
-        var ledger = SqliteTransferLedger.Open(settings.DataDirectory, out var ledgerError);
-        if (ledger is null)
-        {
-            geo.Dispose();
-            return new ApplianceStartResult(null, [ledgerError!]);
-        }
-
         var fingerprintKey = ApplianceSecrets.LoadOrCreateFingerprintKey(settings.DataDirectory, out var keyError);
         if (fingerprintKey is null)
         {
             geo.Dispose();
-            await ledger.DisposeAsync();
             return new ApplianceStartResult(null, [keyError!]);
         }
 
@@ -82,7 +74,9 @@ public static class Appliance
 
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new CountryResolver(geo, settings.GeoOverrides));
-        builder.Services.AddSingleton<ITransferLedger>(ledger);
+        // The ledger opens once logging and metrics exist (below, before anything resolves it).
+        MerkleTransferLedger? ledger = null;
+        builder.Services.AddSingleton<ITransferLedger>(_ => ledger!);
         builder.Services.AddSingleton(options.Time ?? TimeProvider.System);
         if (options.HostResolver is not null)
         {
@@ -99,6 +93,16 @@ public static class Appliance
         builder.WebHost.ConfigureKestrel(k => k.ListenEgressGuardProxy(settings.Proxy));
 
         var app = builder.Build();
+        var ledgerOptions = (settings.Ledger ?? new LedgerOptions { DataDirectory = settings.DataDirectory }) with { Time = options.Time ?? TimeProvider.System };
+        var openedLedger = MerkleTransferLedger.Open(ledgerOptions, app.Services.GetRequiredService<ILoggerFactory>(), app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        if (openedLedger.Ledger is null)
+        {
+            await app.DisposeAsync();
+            geo.Dispose();
+            return new ApplianceStartResult(null, [openedLedger.Error!]);
+        }
+
+        ledger = openedLedger.Ledger;
         app.UseEgressGuardProxy();
         try
         {

@@ -15,7 +15,7 @@ public sealed class RunningAppliance : IAsyncDisposable
     private readonly AssessmentFileWatcher _watcher;
     private int _disposed;
 
-    internal RunningAppliance(WebApplication app, ICountryDatabase geo, SqliteTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints)
+    internal RunningAppliance(WebApplication app, ICountryDatabase geo, MerkleTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints)
     {
         _app = app;
         _geo = geo;
@@ -32,7 +32,7 @@ public sealed class RunningAppliance : IAsyncDisposable
     public PolicyStore Policy { get; }
 
     /// <summary>The transfer ledger.</summary>
-    public SqliteTransferLedger Ledger { get; }
+    public MerkleTransferLedger Ledger { get; }
 
     /// <summary>Forces an immediate check of the assessment file.</summary>
     public void ReloadAssessments() => _watcher.Check();
