@@ -250,6 +250,32 @@ public static class LedgerReader
         }
     }
 
+    /// <summary>The tree size the writer last committed (newest partition's <c>tree_state</c>); null when there is none.</summary>
+    internal static ulong? ReadTreeState(string dataDirectory)
+    {
+        var partitions = LedgerFiles.ListPartitions(dataDirectory);
+        for (var i = partitions.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                using var connection = new SqliteConnection(LedgerFiles.ReadOnly(LedgerFiles.PartitionPath(dataDirectory, partitions[i])));
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT size FROM tree_state WHERE id = 0";
+                if (command.ExecuteScalar() is long size)
+                {
+                    return (ulong)size;
+                }
+            }
+            catch (SqliteException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Sequence range of one partition; null when it is empty.</summary>
     internal static (ulong First, ulong Last)? Range(string path)
     {

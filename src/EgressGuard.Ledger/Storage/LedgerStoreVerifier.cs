@@ -54,7 +54,24 @@ public static class LedgerStoreVerifier
     {
         var (startSize, frontier) = LedgerReader.ReadLogStart(dataDirectory);
         var checkpoints = LedgerReader.ReadCheckpoints(dataDirectory);
-        return VerifyFrom(dataDirectory, startSize, frontier, checkpoints, trustedKeys, origin);
+        var report = VerifyFrom(dataDirectory, startSize, frontier, checkpoints, trustedKeys, origin);
+        if (report.Failure is null && LedgerReader.ReadTreeState(dataDirectory) is { } state && state != report.TreeSize)
+        {
+            // Rows past the last checkpoint are vouched for only by the writer's own tree state.
+            return report with
+            {
+                Failure = new LedgerFailure
+                {
+                    Kind = state > report.TreeSize ? LedgerFailureKind.Truncated : LedgerFailureKind.Inserted,
+                    Sequence = Math.Min(state, report.TreeSize),
+                    Message = state > report.TreeSize
+                        ? $"the writer's tree state says {state} entries but only {report.TreeSize} are present: entries {report.TreeSize}-{state - 1} are missing"
+                        : $"entries {state}-{report.TreeSize - 1} are present beyond the writer's tree state ({state}): inserted outside the writer",
+                },
+            };
+        }
+
+        return report;
     }
 
     /// <summary>Verifies the entries from <paramref name="startSize"/> against the checkpoints not below it.</summary>

@@ -322,6 +322,11 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
             throw new InvalidOperationException("The ledger refuses appends: " + _tailError);
         }
 
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
         if (_queue.Writer.TryWrite(item))
         {
             Interlocked.Increment(ref _appended);
@@ -956,6 +961,18 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
         if (last is not null && last.TreeSize > size)
         {
             return $"checkpoint {last.Number} covers {last.TreeSize} entries but the partitions hold only {size}: entries {size}-{last.TreeSize - 1} are missing (truncated or a partition file removed)";
+        }
+
+        // The newest rows must end exactly where the tree state does (rows cut off the end would
+        // otherwise pass: they are before the last checkpoint, which only a full verify re-reads).
+        var partitions = LedgerFiles.ListPartitions(dataDirectory);
+        if (partitions.Count > 0 && size > logStart && LedgerReader.Range(LedgerFiles.PartitionPath(dataDirectory, partitions[^1])) is var newest)
+        {
+            if (newest is not { } span || span.Last + 1 != size)
+            {
+                var have = newest is { } n ? n.Last + 1 : 0;
+                return $"the newest partition ends at entry {have} but the tree state says {size}: entries {have}-{size - 1} are missing (rows deleted or the file cut short)";
+            }
         }
 
         var keys = LedgerStoreVerifier.LoadTrustedKeys(dataDirectory, origin, out _);
