@@ -96,7 +96,39 @@ public static class LedgerStoreVerifier
             StartSize = startSize,
             StartFrontier = frontier,
         };
-        var report = LedgerVerifier.Verify(CheckColumns(LedgerReader.ReadEntries(dataDirectory, startSize), holder), evidence, options);
+        // Two stages on two cores: reading SQLite and cross-checking the columns (decode) on one
+        // thread, hashing and the tree in the verifier on this one, through a bounded hand-off.
+        using var pipe = new System.Collections.Concurrent.BlockingCollection<EncodedLedgerEntry>(8_192);
+        using var stop = new CancellationTokenSource();
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var entry in CheckColumns(LedgerReader.ReadEntries(dataDirectory, startSize), holder))
+                {
+                    pipe.Add(entry, stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The verifier stopped early (a failure): nothing more to read.
+            }
+            finally
+            {
+                pipe.CompleteAdding();
+            }
+        });
+        LedgerVerificationReport report;
+        try
+        {
+            report = LedgerVerifier.Verify(pipe.GetConsumingEnumerable(), evidence, options);
+        }
+        finally
+        {
+            stop.Cancel();
+            producer.Wait();
+        }
+
         return holder.Failure is { } own && (report.Failure is null || report.Failure.Kind == LedgerFailureKind.Truncated || (report.Failure.Sequence ?? ulong.MaxValue) >= (own.Sequence ?? 0))
             ? report with { Failure = own }
             : report;

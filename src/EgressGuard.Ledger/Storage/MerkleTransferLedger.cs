@@ -634,7 +634,11 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
         ClosePartition();
         var connection = new SqliteConnection(LedgerFiles.ReadWrite(LedgerFiles.PartitionPath(_dataDirectory, target)));
         connection.Open();
-        LedgerSchema.Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=" + (_options.Sync == LedgerSync.Full ? "FULL" : "NORMAL") + ";");
+        // 64 MiB page cache: a day of millions of rows has indexes (client, host) far larger than the
+        // 2 MiB default, and inserts touch them at scattered pages. WAL checkpoints every 16k pages
+        // (64 MiB) instead of 1k: fewer copy-and-fsync pauses on the writer.
+        LedgerSchema.Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384; PRAGMA synchronous="
+            + (_options.Sync == LedgerSync.Full ? "FULL" : "NORMAL") + ";");
         LedgerSchema.Execute(connection, LedgerSchema.PartitionTables);
         _insert = connection.CreateCommand();
         _insert.CommandText = LedgerSchema.InsertEntry;
