@@ -9,5 +9,15 @@ namespace EgressGuard.Benchmarks;
 public static class Program
 {
     /// <summary>Runs the benchmarks selected by <paramref name="args"/>.</summary>
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        // `-- ledger-day N [DIR]`: generate a day of N records through the ledger store and time queries on it.
+        if (args.Length >= 2 && args[0] == "ledger-day")
+        {
+            Ledger.LedgerDayQuery.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : null).GetAwaiter().GetResult();
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using EgressGuard.Ledger.Records;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.Policy.Decisions;
@@ -37,11 +38,46 @@ public sealed class ProxyServices
     public ILogger Logger { get; }
 
     /// <summary>
+    /// Decides a flow (<see cref="FlowDecider.DecideAsync"/>), then applies <c>Ledger.FailMode</c>: while
+    /// the ledger is unavailable, Closed refuses outbound transfers (<see cref="ReasonCode.LedgerUnavailable"/>);
+    /// Open lets them through and logs the outage.
+    /// </summary>
+    public async ValueTask<FlowDecision> DecideAsync(IPAddress client, string host, int port, bool tunnel, CancellationToken cancellationToken)
+    {
+        var flow = await Decider.DecideAsync(client, host, port, tunnel, cancellationToken);
+        if (!flow.Decision.Outbound || flow.Decision.Verdict is TransferVerdict.Block or TransferVerdict.Failed || Ledger.IsAvailable)
+        {
+            return flow;
+        }
+
+        if (Ledger.FailMode == LedgerFailMode.Closed)
+        {
+            LedgerGateLog.RefusedClosed(Logger, flow.Client, flow.Host, flow.Id);
+            return flow with { Decision = flow.Decision with { Verdict = TransferVerdict.Block, Reason = ReasonCode.LedgerUnavailable } };
+        }
+
+        LedgerGateLog.AllowedOpen(Logger, flow.Client, flow.Host, flow.Id);
+        return flow;
+    }
+
+    /// <summary>
     /// Appends a record and counts it. Waits when the ledger queue is full (backpressure); a writer
     /// failure is logged loudly and rethrown so the flow does not silently proceed unrecorded.
     /// </summary>
     public async ValueTask RecordAsync(TransferRecord record, CancellationToken cancellationToken = default)
     {
+        if (!Ledger.IsAvailable)
+        {
+            // The ledger cannot keep up or cannot write: never wait on it here, never drop silently.
+            Metrics.Transfer(record.Kind, record.Decision);
+            if (!Ledger.TryAppend(record))
+            {
+                LedgerGateLog.Unrecorded(Logger, record.Decision, record.Reason, record.Client, record.Host, record.Id);
+            }
+
+            return;
+        }
+
         Metrics.Transfer(record.Kind, record.Decision);
 
         // Refusals, monitor-mode "would block" and failures are what an admin reads in the journal;

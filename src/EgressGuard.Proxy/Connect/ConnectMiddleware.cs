@@ -122,7 +122,7 @@ public sealed class ConnectMiddleware
     private async Task TunnelAsync(ConnectionContext connection, IPAddress client, ConnectHead head)
     {
         var output = connection.Transport.Output;
-        var flow = await _services.Decider.DecideAsync(client, head.Host, head.Port, tunnel: true, connection.ConnectionClosed);
+        var flow = await _services.DecideAsync(client, head.Host, head.Port, tunnel: true, connection.ConnectionClosed);
 
         if (!flow.Decision.Proceeds)
         {

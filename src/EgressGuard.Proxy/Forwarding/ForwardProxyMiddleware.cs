@@ -68,7 +68,7 @@ public sealed class ForwardProxyMiddleware
 
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var aborted = context.RequestAborted;
-        var flow = await _services.Decider.DecideAsync(client, host, port, tunnel: false, aborted);
+        var flow = await _services.DecideAsync(client, host, port, tunnel: false, aborted);
 
         var inspect = _services.Settings.InspectionEnabled && _scanner is not null && flow.Decision.Outbound && IsContentDependent(flow.Decision.Reason);
         if (!inspect)

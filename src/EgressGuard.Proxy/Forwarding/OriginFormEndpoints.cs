@@ -60,9 +60,10 @@ public sealed class OriginFormEndpoints
         json.WriteNumber("policyGeneration", policy.Generation);
         json.WriteNumber("assessments", policy.Assessments.Records.Count);
         json.WriteString("geoDatabaseBuild", _services.Decider.GeoDatabaseBuild);
-        if (_services.Ledger is SqliteTransferLedger sqlite)
+        json.WriteBoolean("ledgerAvailable", _services.Ledger.IsAvailable);
+        if (_services.Ledger is MerkleTransferLedger merkle)
         {
-            json.WriteNumber("ledgerBacklog", sqlite.Backlog);
+            json.WriteNumber("ledgerBacklog", merkle.Backlog);
         }
 
         json.WriteEndObject();

@@ -26,6 +26,7 @@ public static class BlockPage
         ReasonCode.UpstreamUnreachable => "无法连接目的地服务器。 The destination server could not be reached.",
         ReasonCode.CategoryNotCovered => "出境记录未涵盖本次请求中发现的个人信息类别。 The record for this destination does not cover the personal-information categories found in this request.",
         ReasonCode.NoPersonalInformation => "未发现个人信息。 No personal information was found.",
+        ReasonCode.LedgerUnavailable => "审计日志暂时无法记录，出境传输已暂停。 The transfer log cannot record right now, so cross-border transfers are paused.",
         ReasonCode.TunnelLimitReached => "代理并发隧道已达上限，请稍后重试。 The proxy's tunnel limit is reached; try again later.",
         _ => reason.ToString(),
     };

@@ -24,13 +24,16 @@ public static class LedgerCommand
         var country = new Option<string?>("--country") { Description = "Destination country (ISO alpha-2)" };
         var client = new Option<string?>("--client") { Description = "Client IP address" };
         var host = new Option<string?>("--host") { Description = "Requested host" };
+        var pi = new Option<string?>("--pi-type") { Description = "Only records with a finding of this personal-information type" };
+        var assessment = new Option<string?>("--assessment") { Description = "Only records covered by this assessment id" };
+        var after = new Option<ulong?>("--after") { Description = "Paging cursor: only records after this sequence number (printed on stderr as 'next: N' when more remain)" };
         var limit = new Option<int>("--limit") { Description = "At most this many records (default 10000)", DefaultValueFactory = _ => 10_000 };
         var offset = new Option<long>("--offset") { Description = "Skip this many matching records first (paging)" };
         var format = new Option<string>("--format") { Description = "jsonl (default) or csv", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv");
         var query = new Command("query", "Print transfer records, oldest first, one per line.")
         {
-            config, from, to, decision, reason, country, client, host, limit, offset, format,
+            config, from, to, decision, reason, country, client, host, pi, assessment, after, limit, offset, format,
         };
         query.SetAction((parse, _) => Cli.Guard(() =>
         {
@@ -44,6 +47,9 @@ public static class LedgerCommand
                 Country = parse.GetValue(country),
                 Client = parse.GetValue(client),
                 Host = parse.GetValue(host),
+                PiType = parse.GetValue(pi),
+                AssessmentId = parse.GetValue(assessment),
+                AfterSequence = parse.GetValue(after),
                 Limit = parse.GetValue(limit),
                 Offset = parse.GetValue(offset),
             };
@@ -54,7 +60,10 @@ public static class LedgerCommand
 
             return Task.FromResult(errors.Count > 0 ? Cli.Fail(errors) : Query(parse.GetValue(config), q, parse.GetValue(format)!));
         }));
-        return new Command("ledger", "Transfer log tools.") { query };
+        return new Command("ledger", "Transfer log tools.")
+        {
+            query, LedgerKeyCommands.PublicKey(), LedgerKeyCommands.RotateKey(), LedgerHoldCommand.Create(), LedgerExportCommand.Create(), LedgerVerifyCommand.Create(),
+        };
     }
 
     private static int Query(string? configFile, TransferQuery query, string format)
@@ -65,10 +74,31 @@ public static class LedgerCommand
             return Cli.Fail(loaded.Errors);
         }
 
-        var records = SqliteTransferLedger.QueryExisting(loaded.Settings!.DataDirectory, query, out var error);
-        if (records is null)
+        var dataDirectory = loaded.Settings!.DataDirectory;
+        if (!LedgerReader.Exists(dataDirectory))
         {
-            return Cli.Fail(error!);
+            return Cli.Fail($"ledger '{LedgerFiles.Directory(dataDirectory)}': not found (has the appliance run with this DataDirectory?)");
+        }
+
+        TransferPage page;
+        try
+        {
+            page = LedgerReader.Query(dataDirectory, query);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            return Cli.Fail($"ledger '{LedgerFiles.Directory(dataDirectory)}': {e.Message}");
+        }
+
+        if (page.NextCursor is { } next)
+        {
+            Console.Error.WriteLine($"next: {next} (more records: pass --after {next})");
+        }
+
+        var records = new List<TransferRecord>(page.Records.Count);
+        foreach (var r in page.Records)
+        {
+            records.Add(r.Record);
         }
 
         using var stdout = Console.OpenStandardOutput();
@@ -96,7 +126,7 @@ public static class LedgerCommand
         return 0;
     }
 
-    private static DateTimeOffset? ParseTime(string? text, string name, List<string> errors)
+    internal static DateTimeOffset? ParseTime(string? text, string name, List<string> errors)
     {
         if (text is null)
         {

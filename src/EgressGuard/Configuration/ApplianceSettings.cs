@@ -51,6 +51,9 @@ public sealed record ApplianceSettings
     /// <summary><c>Policy:Thresholds</c>: volume thresholds of the 2024 provisions.</summary>
     public EgressGuard.Policy.Volume.VolumeThresholds Thresholds { get; init; } = new();
 
+    /// <summary><c>Ledger</c>: the transfer ledger's store (sync, checkpoints, retention, fail mode); null = defaults under <see cref="DataDirectory"/>.</summary>
+    public EgressGuard.Ledger.Storage.LedgerOptions? Ledger { get; init; }
+
     /// <summary>The standard ASP.NET Core <c>Logging</c> section (log levels per category), if given.</summary>
     public Microsoft.Extensions.Configuration.IConfiguration? Logging { get; init; }
 

@@ -187,6 +187,7 @@ public static class ConfigLoader
             ? Path.GetFullPath(Path.Combine(baseDirectory, af))
             : Path.Combine(dataDirectory, "assessments.json");
 
+        var ledger = LedgerConfig.Read(configuration.GetSection("Ledger"), dataDirectory, errors);
         var console = ConsoleConfig.Read(configuration.GetSection("Console"), errors);
         var sourceGroups = PolicyConfigReader.ReadSourceGroups(configuration, errors);
         var thresholds = PolicyConfigReader.ReadThresholds(configuration, errors);
@@ -211,6 +212,7 @@ public static class ConfigLoader
             LedgerSinks = ledgerSinks,
             SourceGroups = sourceGroups,
             Thresholds = thresholds,
+            Ledger = ledger,
             Logging = configuration.GetSection("Logging").Exists() ? configuration.GetSection("Logging") : null,
             SourceFile = sourceFile,
             Console = console,

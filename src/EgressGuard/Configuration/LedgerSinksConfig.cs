@@ -15,7 +15,6 @@ namespace EgressGuard.Configuration;
 /// </summary>
 internal static class LedgerSinksConfig
 {
-    internal static readonly string[] LedgerKeys = ["Sinks"];
     internal static readonly string[] SinksKeys = ["PostgreSql", "Syslog"];
     internal static readonly string[] ShippingKeys = ["BatchSize", "PollInterval", "RetryMin", "RetryMax", "BacklogAlert"];
     internal static readonly string[] PostgreSqlKeys = ["Enabled", "ConnectionString", .. ShippingKeys];
@@ -24,7 +23,7 @@ internal static class LedgerSinksConfig
     /// <summary>Reads the <c>Ledger</c> section's sinks; relative <c>CaFile</c> paths resolve against <paramref name="baseDirectory"/>.</summary>
     public static LedgerSinksOptions Read(IConfigurationSection ledger, string baseDirectory, List<string> errors)
     {
-        CheckKnown(ledger, "Ledger:", LedgerKeys, errors);
+        // The Ledger section's own keys (Sinks among them) are checked by LedgerConfig.
         var sinks = ledger.GetSection("Sinks");
         CheckKnown(sinks, "Ledger:Sinks:", SinksKeys, errors);
         return new LedgerSinksOptions

@@ -55,18 +55,10 @@ public static class Appliance
             return new ApplianceStartResult(null, [.. importErrors.Select(e => $"assessments file '{settings.AssessmentsFile}': {e}")]);
         }
 
-        var ledger = SqliteTransferLedger.Open(settings.DataDirectory, out var ledgerError);
-        if (ledger is null)
-        {
-            geo.Dispose();
-            return new ApplianceStartResult(null, [ledgerError!]);
-        }
-
         var fingerprintKey = ApplianceSecrets.LoadOrCreateFingerprintKey(settings.DataDirectory, out var keyError);
         if (fingerprintKey is null)
         {
             geo.Dispose();
-            await ledger.DisposeAsync();
             return new ApplianceStartResult(null, [keyError!]);
         }
 
@@ -79,7 +71,9 @@ public static class Appliance
 
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new CountryResolver(geo, settings.GeoOverrides));
-        builder.Services.AddSingleton<ITransferLedger>(ledger);
+        // The ledger opens once logging and metrics exist (below, before anything resolves it).
+        MerkleTransferLedger? ledger = null;
+        builder.Services.AddSingleton<ITransferLedger>(_ => ledger!);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton<IAssessmentRegistry>(registry);
@@ -95,15 +89,23 @@ public static class Appliance
         }
 
         builder.Services.AddEgressGuardProxy(settings.Proxy);
-        if (options.LedgerFeed is not null)
-        {
-            builder.Services.AddLedgerSinks(settings.LedgerSinks, options.LedgerFeed, settings.DataDirectory);
-        }
+        // Sinks ship from the ledger opened below; their hosted services start with the host, after it is open.
+        builder.Services.AddLedgerSinks(settings.LedgerSinks, options.LedgerFeed ?? new DeferredLedgerFeed(() => ledger), settings.DataDirectory);
 
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.WebHost.ConfigureKestrel(k => k.ListenEgressGuardProxy(settings.Proxy));
 
         var app = builder.Build();
+        var ledgerOptions = (settings.Ledger ?? new LedgerOptions { DataDirectory = settings.DataDirectory }) with { Time = options.Time ?? TimeProvider.System };
+        var openedLedger = MerkleTransferLedger.Open(ledgerOptions, app.Services.GetRequiredService<ILoggerFactory>(), app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        if (openedLedger.Ledger is null)
+        {
+            await app.DisposeAsync();
+            geo.Dispose();
+            return new ApplianceStartResult(null, [openedLedger.Error!]);
+        }
+
+        ledger = openedLedger.Ledger;
         app.UseEgressGuardProxy();
         try
         {
@@ -142,9 +144,10 @@ public static class Appliance
             console = started;
         }
 
+        var audit = new AssessmentAuditPump(registry, ledger, logger);
         var watcher = new AssessmentFileWatcher(settings.AssessmentsFile, registry, logger);
         var reloader = new PolicyReloader(settings, store, registry, watcher, logger, TimeSpan.FromSeconds(1));
-        return new ApplianceStartResult(new RunningAppliance(app, geo, ledger, watcher, store, endpoints, registry, volume, reloader, console), []);
+        return new ApplianceStartResult(new RunningAppliance(app, geo, ledger, watcher, store, endpoints, registry, volume, reloader, console, audit), []);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, ApplianceSettings settings, ApplianceStartOptions options)

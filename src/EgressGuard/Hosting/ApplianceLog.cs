@@ -22,4 +22,7 @@ internal static partial class ApplianceLog
 
     [LoggerMessage(105, LogLevel.Warning, "Assessment file {Path} disappeared; the previous records stay in force until a file is back")]
     public static partial void AssessmentsDisappeared(ILogger logger, string path);
+
+    [LoggerMessage(160, LogLevel.Error, "Assessment changes could not be written to the ledger yet (retrying): {Error}")]
+    public static partial void AssessmentAuditFailed(ILogger logger, string error);
 }

@@ -19,13 +19,15 @@ public sealed class RunningAppliance : IAsyncDisposable
     private int _disposed;
 
     private readonly PolicyReloader _reloader;
+    private readonly AssessmentAuditPump _audit;
 
-    internal RunningAppliance(WebApplication app, ICountryDatabase geo, SqliteTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints,
-        SqliteAssessmentRegistry registry, VolumeCounter volume, PolicyReloader reloader, ConsoleServer? console)
+    internal RunningAppliance(WebApplication app, ICountryDatabase geo, MerkleTransferLedger ledger, AssessmentFileWatcher watcher, PolicyStore policy, IReadOnlyList<IPEndPoint> endpoints,
+        SqliteAssessmentRegistry registry, VolumeCounter volume, PolicyReloader reloader, ConsoleServer? console, AssessmentAuditPump audit)
     {
         Registry = registry;
         Volume = volume;
         _reloader = reloader;
+        _audit = audit;
         _app = app;
         _geo = geo;
         Ledger = ledger;
@@ -48,7 +50,7 @@ public sealed class RunningAppliance : IAsyncDisposable
     public PolicyStore Policy { get; }
 
     /// <summary>The transfer ledger.</summary>
-    public SqliteTransferLedger Ledger { get; }
+    public MerkleTransferLedger Ledger { get; }
 
     /// <summary>The assessment registry (source of truth for records).</summary>
     public SqliteAssessmentRegistry Registry { get; }
@@ -74,6 +76,7 @@ public sealed class RunningAppliance : IAsyncDisposable
         }
 
         _reloader.Dispose();
+        await _audit.DisposeAsync();
         if (Console is not null)
         {
             await Console.DisposeAsync();

@@ -17,7 +17,7 @@ public sealed class LedgerSinksConfigTests
         static string[] Names(JsonElement properties) => [.. properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
 
         Assert.Contains("Ledger", ConfigLoader.TopLevelKeys);
-        Assert.Equal(LedgerSinksConfig.LedgerKeys.Order(StringComparer.Ordinal), Names(ledger));
+        Assert.Equal(LedgerConfig.Keys.Order(StringComparer.Ordinal), Names(ledger));
         Assert.Equal(LedgerSinksConfig.SinksKeys.Order(StringComparer.Ordinal), Names(sinks));
         Assert.Equal(LedgerSinksConfig.PostgreSqlKeys.Order(StringComparer.Ordinal), Names(sinks.GetProperty("PostgreSql").GetProperty("properties")));
         Assert.Equal(LedgerSinksConfig.SyslogKeys.Order(StringComparer.Ordinal), Names(sinks.GetProperty("Syslog").GetProperty("properties")));

@@ -26,7 +26,7 @@ public sealed class LedgerWithKnownRecords : IAsyncLifetime
     ];
 
     /// <summary>The open ledger.</summary>
-    public SqliteTransferLedger Ledger { get; private set; } = null!;
+    public MerkleTransferLedger Ledger { get; private set; } = null!;
 
     /// <summary>The data directory.</summary>
     public string DataDirectory => _directory.Path;
@@ -37,7 +37,7 @@ public sealed class LedgerWithKnownRecords : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        Ledger = SqliteTransferLedger.Open(_directory.Path, out var error) ?? throw new InvalidOperationException(error);
+        Ledger = MerkleTransferLedgerTests.Open(_directory.Path);
         foreach (var record in Records)
         {
             await Ledger.AppendAsync(record);

@@ -41,20 +41,23 @@ public sealed class TransferQueryTests(LedgerWithKnownRecords fixture) : IClassF
     [InlineData("from=2;to=8;client=10.0.0.1", new[] { 6, 2, 0 })]
     [InlineData("reason=NoAssessment;host=api.example.com;decision=Block", new[] { 1 })]
     // paging
-    [InlineData("limit=3", new[] { 3, 1, 6 })]
-    [InlineData("limit=3;offset=3", new[] { 2, 8, 0 })]
-    [InlineData("limit=3;offset=9", new[] { 4 })]
+    [InlineData("limit=3", new[] { 0, 1, 2 })]
+    [InlineData("limit=3;offset=3", new[] { 3, 4, 5 })]
+    [InlineData("limit=3;offset=9", new[] { 9 })]
     [InlineData("limit=3;offset=10", new int[0])]
-    [InlineData("decision=Block;limit=2;offset=1", new[] { 8, 5 })]
-    public void Query_Filter_ReturnsMatchingRecordsOldestFirst(string spec, int[] expected)
+    [InlineData("decision=Block;limit=2;offset=1", new[] { 4, 5 })]
+    [InlineData("after=4", new[] { 5, 6, 7, 8, 9 })]
+    [InlineData("after=4;decision=Block", new[] { 5, 8 })]
+    [InlineData("after=9", new int[0])]
+    public void Query_Filter_ReturnsMatchingRecordsInLedgerOrder(string spec, int[] expected)
     {
         var query = Parse(spec);
 
         var live = fixture.Ledger.Query(query);
-        var existing = SqliteTransferLedger.QueryExisting(fixture.DataDirectory, query, out var error);
+        var existing = LedgerReader.QueryRecords(fixture.DataDirectory, query);
 
-        Assert.Null(error);
-        Assert.Equal(expected.Select(i => fixture.Records[i].Id), live.Select(r => r.Id));
+        // Ledger (sequence) order = append order = index order.
+        Assert.Equal(expected.Order().Select(i => fixture.Records[i].Id), live.Select(r => r.Id));
         Assert.Equal(live, existing);
     }
 
@@ -78,6 +81,30 @@ public sealed class TransferQueryTests(LedgerWithKnownRecords fixture) : IClassF
         Assert.Equal(all.Select(r => r.Id), pages);
     }
 
+    [Fact]
+    public void QueryPage_FollowingTheCursor_ReassemblesTheFullResultWithoutOverlap()
+    {
+        var all = fixture.Ledger.Query(new TransferQuery());
+        var ids = new List<Guid>();
+        var query = new TransferQuery { Limit = 3 };
+        var pages = 0;
+        while (true)
+        {
+            var page = fixture.Ledger.QueryPage(query);
+            ids.AddRange(page.Records.Select(r => r.Record.Id));
+            pages++;
+            if (page.NextCursor is not { } next)
+            {
+                break;
+            }
+
+            query = query with { AfterSequence = next };
+        }
+
+        Assert.Equal(4, pages);
+        Assert.Equal(all.Select(r => r.Id), ids);
+    }
+
     private static TransferQuery Parse(string spec)
     {
         var query = new TransferQuery();
@@ -95,6 +122,7 @@ public sealed class TransferQueryTests(LedgerWithKnownRecords fixture) : IClassF
                 "host" => query with { Host = value },
                 "limit" => query with { Limit = Int(value) },
                 "offset" => query with { Offset = Int(value) },
+                "after" => query with { AfterSequence = (ulong)Int(value) },
                 _ => throw new ArgumentException("unknown key " + key, nameof(spec)),
             };
         }

@@ -4,12 +4,12 @@ using EgressGuard.Tests.Common;
 
 namespace EgressGuard.Ledger.Tests.Storage;
 
-public sealed class SqliteTransferLedgerTests
+public sealed class MerkleTransferLedgerTests
 {
     private static readonly TransferQuery All = new() { Limit = 1_000_000 };
 
     [Fact]
-    public async Task AppendAsync_ManyConcurrentAppenders_QueryReturnsAllInTimeOrder()
+    public async Task AppendAsync_ManyConcurrentAppenders_QueryReturnsEveryRecordOnce()
     {
         const int appenders = 4;
         const int perAppender = 2_500;
@@ -34,7 +34,7 @@ public sealed class SqliteTransferLedgerTests
         var result = ledger.Query(All);
 
         Assert.Equal(records.Length, result.Count);
-        Assert.Equal(records.OrderBy(r => r.Time).Select(r => r.Id), result.Select(r => r.Id));
+        Assert.Equal(records.Select(r => r.Id).Order(), result.Select(r => r.Id).Order());
         Assert.Equal(0, ledger.Backlog);
     }
 
@@ -51,8 +51,8 @@ public sealed class SqliteTransferLedgerTests
         await ledger.FlushAsync();
         var result = ledger.Query(All);
 
-        Assert.Equal([minimal, full], result);
-        Assert.Equal(TimeSpan.Zero, result[1].Time.Offset); // stored and returned as UTC
+        Assert.Equal([full, minimal], result); // ledger order
+        Assert.Equal(TimeSpan.Zero, result[0].Time.Offset); // stored and returned as UTC
     }
 
     [Fact]
@@ -88,9 +88,8 @@ public sealed class SqliteTransferLedgerTests
             // No FlushAsync: dispose drains the queue.
         }
 
-        var result = SqliteTransferLedger.QueryExisting(dir.Path, All, out var error);
+        var result = LedgerReader.QueryRecords(dir.Path, All);
 
-        Assert.Null(error);
         Assert.NotNull(result);
         Assert.Equal(records, result);
     }
@@ -110,7 +109,7 @@ public sealed class SqliteTransferLedgerTests
             }
         }
 
-        Assert.Equal(first, SqliteTransferLedger.QueryExisting(dir.Path, All, out _));
+        Assert.Equal(first, LedgerReader.QueryRecords(dir.Path, All));
 
         await using (var ledger = Open(dir))
         {
@@ -124,7 +123,7 @@ public sealed class SqliteTransferLedgerTests
             Assert.Equal([.. first, .. second], ledger.Query(All));
         }
 
-        Assert.Equal([.. first, .. second], SqliteTransferLedger.QueryExisting(dir.Path, All, out _));
+        Assert.Equal([.. first, .. second], LedgerReader.QueryRecords(dir.Path, All));
     }
 
     [Fact]
@@ -136,16 +135,15 @@ public sealed class SqliteTransferLedgerTests
         await ledger.AppendAsync(record);
         await ledger.FlushAsync();
 
-        var result = SqliteTransferLedger.QueryExisting(dir.Path, All, out var error);
+        var result = LedgerReader.QueryRecords(dir.Path, All);
 
-        Assert.Null(error);
         Assert.Equal([record], result);
     }
 
     [Fact]
     public async Task AppendAsync_MoreThanQueueCapacity_LosesNothing()
     {
-        var total = SqliteTransferLedger.QueueCapacity + 5_000;
+        var total = new LedgerOptions { DataDirectory = "." }.QueueCapacity + 5_000;
         using var dir = new TempDirectory();
         await using var ledger = Open(dir);
 
@@ -182,44 +180,53 @@ public sealed class SqliteTransferLedgerTests
     }
 
     [Fact]
-    public async Task AppendAsync_DuplicateId_WriterFailureIsReportedNotSwallowed()
-    {
-        using var dir = new TempDirectory();
-        await using var ledger = Open(dir);
-        var record = TestTransfers.Create(TestTransfers.BaseTime);
-
-        await ledger.AppendAsync(record);
-        await ledger.FlushAsync();
-        await ledger.AppendAsync(record with { Time = TestTransfers.BaseTime.AddSeconds(1) });
-
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.FlushAsync(guard.Token));
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await ledger.AppendAsync(TestTransfers.Create(TestTransfers.BaseTime.AddSeconds(2))));
-        Assert.Equal([record], ledger.Query(All));
-    }
-
-    [Fact]
-    public async Task Open_NewDirectory_CreatesTheDatabaseUnderLedger()
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Open_NewDirectory_CreatesLedgerFolderWithOwnerOnlyKeyAndFirstCheckpoint()
     {
         using var dir = new TempDirectory();
         var dataDirectory = Path.Combine(dir.Path, "data", "nested");
 
-        var ledger = SqliteTransferLedger.Open(dataDirectory, out var error);
-        try
+        await using (var ledger = MerkleTransferLedgerTests.Open(dataDirectory))
         {
-            Assert.Null(error);
-            Assert.NotNull(ledger);
-            Assert.Equal(Path.Combine(dataDirectory, "ledger", "transfers.db"), ledger.Path);
-            Assert.True(File.Exists(ledger.Path));
+            await ledger.FlushAsync();
             Assert.Empty(ledger.Query(All));
         }
-        finally
+
+        var key = LedgerFiles.SigningKeyPath(dataDirectory);
+        Assert.True(File.Exists(key));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+        var checkpoints = LedgerReader.ReadCheckpoints(dataDirectory);
+        Assert.NotEmpty(checkpoints);
+        Assert.Equal(0UL, checkpoints[0].TreeSize);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Open_KeyReadableByOthers_IsRefused()
+    {
+        using var dir = new TempDirectory();
+        await using (var ledger = Open(dir))
         {
-            if (ledger is not null)
-            {
-                await ledger.DisposeAsync();
-            }
+            await ledger.FlushAsync();
         }
+
+        File.SetUnixFileMode(LedgerFiles.SigningKeyPath(dir.Path), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var opened = MerkleTransferLedger.Open(new LedgerOptions { DataDirectory = dir.Path });
+
+        Assert.Null(opened.Ledger);
+        Assert.NotNull(opened.Error);
+    }
+
+    [Fact]
+    public async Task Open_SecondWriterOnTheSameDirectory_IsRefused()
+    {
+        using var dir = new TempDirectory();
+        await using var first = Open(dir);
+
+        var second = MerkleTransferLedger.Open(new LedgerOptions { DataDirectory = dir.Path });
+
+        Assert.Null(second.Ledger);
+        Assert.Contains("in use", second.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -229,61 +236,57 @@ public sealed class SqliteTransferLedgerTests
         var blocker = dir.File("not-a-directory");
         File.WriteAllText(blocker, "x");
 
-        var ledger = SqliteTransferLedger.Open(Path.Combine(blocker, "data"), out var error);
+        var opened = MerkleTransferLedger.Open(new LedgerOptions { DataDirectory = Path.Combine(blocker, "data") });
 
-        Assert.Null(ledger);
-        Assert.NotNull(error);
-        Assert.StartsWith("ledger '", error, StringComparison.Ordinal);
-        Assert.Contains(blocker, error, StringComparison.Ordinal);
+        Assert.Null(opened.Ledger);
+        Assert.NotNull(opened.Error);
+        Assert.StartsWith("ledger '", opened.Error, StringComparison.Ordinal);
+        Assert.Contains(blocker, opened.Error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Open_FileThatIsNotADatabase_ReturnsErrorInsteadOfThrowing()
+    public void Open_CheckpointFileThatIsNotADatabase_ReturnsErrorInsteadOfThrowing()
     {
         using var dir = new TempDirectory();
         Directory.CreateDirectory(Path.Combine(dir.Path, "ledger"));
-        File.WriteAllText(Path.Combine(dir.Path, "ledger", "transfers.db"), new string('x', 4096));
+        File.WriteAllText(Path.Combine(dir.Path, "ledger", "checkpoints.db"), new string('x', 4096));
 
-        var ledger = SqliteTransferLedger.Open(dir.Path, out var error);
+        var opened = MerkleTransferLedger.Open(new LedgerOptions { DataDirectory = dir.Path });
 
-        Assert.Null(ledger);
-        Assert.NotNull(error);
-        Assert.Contains("transfers.db", error, StringComparison.Ordinal);
+        Assert.Null(opened.Ledger);
+        Assert.Contains("not a database", opened.Error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void QueryExisting_MissingDirectory_ReturnsErrorInsteadOfThrowing()
+    public void Query_MissingDirectory_ReturnsNothingAndCreatesNothing()
     {
         using var dir = new TempDirectory();
         var missing = Path.Combine(dir.Path, "never-created");
 
-        var result = SqliteTransferLedger.QueryExisting(missing, All, out var error);
+        var result = LedgerReader.QueryRecords(missing, All);
 
-        Assert.Null(result);
-        Assert.NotNull(error);
-        Assert.Contains(missing, error, StringComparison.Ordinal);
-        Assert.Contains("not found", error, StringComparison.Ordinal);
+        Assert.Empty(result);
+        Assert.False(LedgerReader.Exists(missing));
         Assert.False(Directory.Exists(missing)); // a query never creates a ledger
     }
 
     [Fact]
-    public void QueryExisting_FileThatIsNotADatabase_ReturnsErrorInsteadOfThrowing()
+    public void Open_RetentionUnderSixMonths_IsRefused()
     {
         using var dir = new TempDirectory();
-        Directory.CreateDirectory(Path.Combine(dir.Path, "ledger"));
-        File.WriteAllText(Path.Combine(dir.Path, "ledger", "transfers.db"), new string('x', 4096));
 
-        var result = SqliteTransferLedger.QueryExisting(dir.Path, All, out var error);
+        var opened = MerkleTransferLedger.Open(new LedgerOptions { DataDirectory = dir.Path, Retention = TimeSpan.FromDays(150) });
 
-        Assert.Null(result);
-        Assert.NotNull(error);
-        Assert.Contains("transfers.db", error, StringComparison.Ordinal);
+        Assert.Null(opened.Ledger);
+        Assert.Contains("Ledger:Retention", opened.Error, StringComparison.Ordinal);
     }
 
-    private static SqliteTransferLedger Open(TempDirectory dir)
+    internal static MerkleTransferLedger Open(string dataDirectory, TimeProvider? time = null)
     {
-        var ledger = SqliteTransferLedger.Open(dir.Path, out var error);
-        Assert.True(ledger is not null, error);
-        return ledger;
+        var opened = MerkleTransferLedger.Open(new LedgerOptions { DataDirectory = dataDirectory, Time = time ?? TimeProvider.System });
+        Assert.True(opened.Ledger is not null, opened.Error);
+        return opened.Ledger;
     }
+
+    private static MerkleTransferLedger Open(TempDirectory dir) => Open(dir.Path);
 }

@@ -1,0 +1,464 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EgressGuard.Ledger.Canonical;
+using EgressGuard.Ledger.Records;
+using EgressGuard.Policy.Decisions;
+
+namespace EgressGuard.Ledger.Export;
+
+/// <summary>
+/// The export row shapes (CSV and JSON Lines) of any ledger entry, and their exact inverse: a row
+/// read back re-encodes to the canonical bytes that were hashed. Field names are the
+/// <c>ledger query</c> names plus <c>seq</c>, <c>entryKind</c>, <c>findingsDetail</c> (the findings
+/// with their masked samples, as JSON), <c>subject</c> and <c>detail</c> (events).
+/// CSV rules that keep it reversible: a null is an empty unquoted cell, an empty string is <c>""</c>;
+/// a cell starting with <c>= + - @</c>, TAB, CR or <c>'</c> that is not a plain number is written
+/// quoted with one <c>'</c> prepended (spreadsheet formula guard), and the reader removes one leading
+/// <c>'</c> from every quoted cell that starts with one (which only the guard can produce).
+/// </summary>
+public static class ExportCodec
+{
+    /// <summary>Column names, in order.</summary>
+    public static readonly string[] Fields =
+    [
+        "seq", "entryKind", "id", "time", "kind", "client", "host", "ip", "port", "country", "outbound", "mode", "decision", "reason",
+        "assessmentId", "method", "status", "bytesUp", "bytesDown", "durationMs", "geoBuild", "inspection", "findings", "findingsDetail",
+        "subject", "detail",
+    ];
+
+    /// <summary>The CSV header line (no line break).</summary>
+    public static string CsvHeader => string.Join(',', Fields);
+
+    /// <summary>One entry as an RFC 4180 CSV record (no line break).</summary>
+    public static string ToCsv(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var values = Values(entry);
+        var sb = new StringBuilder(320);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(',');
+            }
+
+            AppendCell(sb, values[i]);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>One entry as a JSON object (one line).</summary>
+    public static void WriteJson(Utf8JsonWriter w, LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(entry);
+        w.WriteStartObject();
+        w.WriteNumber("seq", entry.Sequence);
+        w.WriteString("entryKind", entry.Kind.ToString());
+        if (entry.Transfer is { } r)
+        {
+            w.WriteString("id", r.Id.ToString("D"));
+            w.WriteString("time", Time(r.Time));
+            w.WriteString("kind", r.Kind.ToString());
+            w.WriteString("client", r.Client);
+            w.WriteString("host", r.Host);
+            Nullable(w, "ip", r.Ip);
+            w.WriteNumber("port", r.Port);
+            Nullable(w, "country", r.Country);
+            w.WriteBoolean("outbound", r.Outbound);
+            w.WriteString("mode", r.Mode.ToString());
+            w.WriteString("decision", r.Decision.ToString());
+            w.WriteString("reason", r.Reason.ToString());
+            Nullable(w, "assessmentId", r.AssessmentId);
+            Nullable(w, "method", r.Method);
+            w.WriteNumber("status", r.Status);
+            w.WriteNumber("bytesUp", r.BytesUp);
+            w.WriteNumber("bytesDown", r.BytesDown);
+            w.WriteNumber("durationMs", DurationMs(r.Duration));
+            Nullable(w, "geoBuild", r.GeoDatabaseBuild);
+            Nullable(w, "inspection", r.Inspection);
+            w.WriteStartArray("findings");
+            foreach (var f in r.Findings)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", f.Type);
+                w.WriteNumber("count", f.Count);
+                w.WriteBoolean("sensitive", f.Sensitive);
+                w.WriteString("masked", f.Masked);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+        else
+        {
+            var e = entry.Event!;
+            w.WriteString("id", e.Id.ToString("D"));
+            w.WriteString("time", Time(e.Time));
+            w.WriteString("subject", e.Subject);
+            Nullable(w, "detail", e.Detail);
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>Reads one JSON line back into an entry; null with an error when it is not one this codec wrote.</summary>
+    public static LedgerEntry? ParseJson(ReadOnlySpan<byte> line, out string? error)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line.ToArray());
+            var o = doc.RootElement;
+            var seq = o.GetProperty("seq").GetUInt64();
+            var kind = Enum.Parse<LedgerEntryKind>(o.GetProperty("entryKind").GetString()!);
+            error = null;
+            if (kind == LedgerEntryKind.Transfer)
+            {
+                var findings = new List<FindingSummary>();
+                foreach (var f in o.GetProperty("findings").EnumerateArray())
+                {
+                    findings.Add(new FindingSummary(f.GetProperty("type").GetString()!, f.GetProperty("count").GetInt32(), f.GetProperty("sensitive").GetBoolean(), f.GetProperty("masked").GetString()!));
+                }
+
+                return new LedgerEntry
+                {
+                    Sequence = seq,
+                    Kind = kind,
+                    Transfer = new TransferRecord
+                    {
+                        Id = Guid.Parse(o.GetProperty("id").GetString()!),
+                        Time = ParseTime(o.GetProperty("time").GetString()!),
+                        Kind = Enum.Parse<TransferKind>(o.GetProperty("kind").GetString()!),
+                        Client = o.GetProperty("client").GetString()!,
+                        Host = o.GetProperty("host").GetString()!,
+                        Ip = o.GetProperty("ip").GetString(),
+                        Port = o.GetProperty("port").GetInt32(),
+                        Country = o.GetProperty("country").GetString(),
+                        Outbound = o.GetProperty("outbound").GetBoolean(),
+                        Mode = Enum.Parse<EnforcementMode>(o.GetProperty("mode").GetString()!),
+                        Decision = Enum.Parse<TransferVerdict>(o.GetProperty("decision").GetString()!),
+                        Reason = Enum.Parse<ReasonCode>(o.GetProperty("reason").GetString()!),
+                        AssessmentId = o.GetProperty("assessmentId").GetString(),
+                        Method = o.GetProperty("method").GetString(),
+                        Status = o.GetProperty("status").GetInt32(),
+                        BytesUp = o.GetProperty("bytesUp").GetInt64(),
+                        BytesDown = o.GetProperty("bytesDown").GetInt64(),
+                        Duration = ParseDuration(o.GetProperty("durationMs").GetDecimal()),
+                        GeoDatabaseBuild = o.GetProperty("geoBuild").GetString(),
+                        Inspection = o.GetProperty("inspection").GetString(),
+                        Findings = findings,
+                    },
+                };
+            }
+
+            return new LedgerEntry
+            {
+                Sequence = seq,
+                Kind = kind,
+                Event = new LedgerEvent
+                {
+                    Id = Guid.Parse(o.GetProperty("id").GetString()!),
+                    Time = ParseTime(o.GetProperty("time").GetString()!),
+                    Kind = kind,
+                    Subject = o.GetProperty("subject").GetString()!,
+                    Detail = o.GetProperty("detail").GetString(),
+                },
+            };
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
+    /// <summary>Reads one CSV record (cells with whether each was quoted) back into an entry; null with an error when malformed.</summary>
+    public static LedgerEntry? ParseCsv(IReadOnlyList<(string Value, bool Quoted)> cells, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        if (cells.Count != Fields.Length)
+        {
+            error = $"{cells.Count} cells, expected {Fields.Length}";
+            return null;
+        }
+
+        string? Cell(int i)
+        {
+            var (value, quoted) = cells[i];
+            if (!quoted)
+            {
+                return value.Length == 0 ? null : value;
+            }
+
+            return value.StartsWith('\'') ? value[1..] : value;
+        }
+
+        string Required(int i) => Cell(i) ?? throw new FormatException($"{Fields[i]} is empty");
+
+        try
+        {
+            var seq = ulong.Parse(Required(0), NumberStyles.None, CultureInfo.InvariantCulture);
+            var kind = Enum.Parse<LedgerEntryKind>(Required(1));
+            error = null;
+            if (kind == LedgerEntryKind.Transfer)
+            {
+                var detail = Required(23);
+                var findings = new List<FindingSummary>();
+                using (var doc = JsonDocument.Parse(detail))
+                {
+                    foreach (var f in doc.RootElement.EnumerateArray())
+                    {
+                        findings.Add(new FindingSummary(f.GetProperty("type").GetString()!, f.GetProperty("count").GetInt32(), f.GetProperty("sensitive").GetBoolean(), f.GetProperty("masked").GetString()!));
+                    }
+                }
+
+                return new LedgerEntry
+                {
+                    Sequence = seq,
+                    Kind = kind,
+                    Transfer = new TransferRecord
+                    {
+                        Id = Guid.Parse(Required(2)),
+                        Time = ParseTime(Required(3)),
+                        Kind = Enum.Parse<TransferKind>(Required(4)),
+                        Client = Required(5),
+                        Host = Required(6),
+                        Ip = Cell(7),
+                        Port = int.Parse(Required(8), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
+                        Country = Cell(9),
+                        Outbound = bool.Parse(Required(10)),
+                        Mode = Enum.Parse<EnforcementMode>(Required(11)),
+                        Decision = Enum.Parse<TransferVerdict>(Required(12)),
+                        Reason = Enum.Parse<ReasonCode>(Required(13)),
+                        AssessmentId = Cell(14),
+                        Method = Cell(15),
+                        Status = int.Parse(Required(16), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
+                        BytesUp = long.Parse(Required(17), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
+                        BytesDown = long.Parse(Required(18), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
+                        Duration = ParseDuration(decimal.Parse(Required(19), NumberStyles.Number, CultureInfo.InvariantCulture)),
+                        GeoDatabaseBuild = Cell(20),
+                        Inspection = Cell(21),
+                        Findings = findings,
+                    },
+                };
+            }
+
+            return new LedgerEntry
+            {
+                Sequence = seq,
+                Kind = kind,
+                Event = new LedgerEvent
+                {
+                    Id = Guid.Parse(Required(2)),
+                    Time = ParseTime(Required(3)),
+                    Kind = kind,
+                    Subject = Required(24),
+                    Detail = Cell(25),
+                },
+            };
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads the next RFC 4180 record from <paramref name="reader"/> (a quoted cell may span lines);
+    /// null at the end of input. Each cell comes with whether it was quoted.
+    /// </summary>
+    public static List<(string Value, bool Quoted)>? ReadCsvRecord(TextReader reader, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        error = null;
+        if (reader.Peek() < 0)
+        {
+            return null;
+        }
+
+        var cells = new List<(string, bool)>();
+        var sb = new StringBuilder();
+        var quoted = false;
+        var inQuotes = false;
+        while (true)
+        {
+            var c = reader.Read();
+            if (inQuotes)
+            {
+                if (c < 0)
+                {
+                    error = "unterminated quoted cell";
+                    return cells;
+                }
+
+                if (c == '"')
+                {
+                    if (reader.Peek() == '"')
+                    {
+                        reader.Read();
+                        sb.Append('"');
+                    }
+                    else
+                    {
+                        inQuotes = false;
+                    }
+                }
+                else
+                {
+                    sb.Append((char)c);
+                }
+
+                continue;
+            }
+
+            if (c == '"' && sb.Length == 0 && !quoted)
+            {
+                quoted = true;
+                inQuotes = true;
+                continue;
+            }
+
+            if (c is ',' or '\n' or -1 || (c == '\r' && reader.Peek() == '\n'))
+            {
+                cells.Add((sb.ToString(), quoted));
+                sb.Clear();
+                quoted = false;
+                if (c == '\r')
+                {
+                    reader.Read();
+                }
+
+                if (c != ',')
+                {
+                    return cells;
+                }
+
+                continue;
+            }
+
+            sb.Append((char)c);
+        }
+    }
+
+    private static string?[] Values(LedgerEntry entry)
+    {
+        var values = new string?[Fields.Length];
+        values[0] = entry.Sequence.ToString(CultureInfo.InvariantCulture);
+        values[1] = entry.Kind.ToString();
+        if (entry.Transfer is { } r)
+        {
+            values[2] = r.Id.ToString("D");
+            values[3] = Time(r.Time);
+            values[4] = r.Kind.ToString();
+            values[5] = r.Client;
+            values[6] = r.Host;
+            values[7] = r.Ip;
+            values[8] = r.Port.ToString(CultureInfo.InvariantCulture);
+            values[9] = r.Country;
+            values[10] = r.Outbound ? "true" : "false";
+            values[11] = r.Mode.ToString();
+            values[12] = r.Decision.ToString();
+            values[13] = r.Reason.ToString();
+            values[14] = r.AssessmentId;
+            values[15] = r.Method;
+            values[16] = r.Status.ToString(CultureInfo.InvariantCulture);
+            values[17] = r.BytesUp.ToString(CultureInfo.InvariantCulture);
+            values[18] = r.BytesDown.ToString(CultureInfo.InvariantCulture);
+            values[19] = DurationMs(r.Duration).ToString(CultureInfo.InvariantCulture);
+            values[20] = r.GeoDatabaseBuild;
+            values[21] = r.Inspection;
+            values[22] = TransferRecordFormat.FindingsText(r.Findings);
+            values[23] = FindingsJson(r.Findings);
+        }
+        else
+        {
+            var e = entry.Event!;
+            values[2] = e.Id.ToString("D");
+            values[3] = Time(e.Time);
+            values[24] = e.Subject;
+            values[25] = e.Detail;
+        }
+
+        return values;
+    }
+
+    private static string FindingsJson(IReadOnlyList<FindingSummary> findings)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var f in findings)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", f.Type);
+                w.WriteNumber("count", f.Count);
+                w.WriteBoolean("sensitive", f.Sensitive);
+                w.WriteString("masked", f.Masked);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void AppendCell(StringBuilder sb, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        var guard = value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\''
+            && !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _);
+        if (guard || value.Length == 0 || value.AsSpan().IndexOfAny(",\"\r\n") >= 0)
+        {
+            sb.Append('"');
+            if (guard)
+            {
+                sb.Append('\'');
+            }
+
+            sb.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+        }
+        else
+        {
+            sb.Append(value);
+        }
+    }
+
+    private static void Nullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string text) =>
+        DateTimeOffset.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private static decimal DurationMs(TimeSpan duration) => CanonicalTime.ToMicroseconds(duration) / 1000m;
+
+    private static TimeSpan ParseDuration(decimal ms)
+    {
+        var micros = ms * 1000m;
+        if (micros != decimal.Truncate(micros))
+        {
+            throw new FormatException("durationMs has more than 3 decimals");
+        }
+
+        return TimeSpan.FromTicks((long)micros * 10);
+    }
+}
