@@ -45,4 +45,7 @@ public enum ReasonCode
 
     /// <summary>Outbound with personal information; a record covers the destination but not every type found.</summary>
     CategoryNotCovered = 13,
+
+    /// <summary>TLS interception: the upstream server's certificate is invalid, expired, revoked, untrusted or names another host; nothing was sent.</summary>
+    UpstreamCertificateInvalid = 19,
 }

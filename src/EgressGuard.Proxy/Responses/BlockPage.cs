@@ -27,6 +27,7 @@ public static class BlockPage
         ReasonCode.CategoryNotCovered => "出境记录未涵盖本次请求中发现的个人信息类别。 The record for this destination does not cover the personal-information categories found in this request.",
         ReasonCode.NoPersonalInformation => "未发现个人信息。 No personal information was found.",
         ReasonCode.TunnelLimitReached => "代理并发隧道已达上限，请稍后重试。 The proxy's tunnel limit is reached; try again later.",
+        ReasonCode.UpstreamCertificateInvalid => "目的地服务器的证书无效、已过期、已吊销或与域名不符，连接未建立。 The destination server's certificate is invalid, expired, revoked, untrusted or for another name; nothing was sent.",
         _ => reason.ToString(),
     };
 

@@ -16,6 +16,7 @@ public static class Cli
             AssessmentsCommand.Create(),
             LedgerCommand.Create(),
             ScanCommand.Create(),
+            CaCommand.Create(),
         };
         // SIGTERM/Ctrl+C are left to the host, which stops listeners and drains the ledger.
         var parse = root.Parse(args);

@@ -20,7 +20,7 @@ public static class ConfigLoader
     /// <summary>The environment variable prefix.</summary>
     public const string EnvironmentPrefix = "EGRESSGUARD__";
 
-    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging"];
+    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging", "Tls", "Transparent"];
 
     internal static readonly string[] ProxyKeys =
     [
@@ -186,6 +186,8 @@ public static class ConfigLoader
             ? Path.GetFullPath(Path.Combine(baseDirectory, af))
             : Path.Combine(dataDirectory, "assessments.json");
 
+        var tls = TlsConfigReader.Read(configuration.GetSection("Tls"), baseDirectory, errors);
+        var transparent = TransparentConfigReader.Read(configuration.GetSection("Transparent"), errors);
         if (errors.Count > 0)
         {
             return new ConfigLoadResult(null, errors);
@@ -205,6 +207,8 @@ public static class ConfigLoader
             AssessmentsFile = assessmentsFile,
             Logging = configuration.GetSection("Logging").Exists() ? configuration.GetSection("Logging") : null,
             SourceFile = sourceFile,
+            Tls = tls,
+            Transparent = transparent,
         }, []);
     }
 
@@ -238,7 +242,7 @@ public static class ConfigLoader
         return string.Equals(text, "Monitor", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static void CheckKnown(IConfiguration section, string prefix, string[] known, List<string> errors)
+    internal static void CheckKnown(IConfiguration section, string prefix, string[] known, List<string> errors)
     {
         foreach (var child in section.GetChildren())
         {
@@ -249,7 +253,7 @@ public static class ConfigLoader
         }
     }
 
-    private static List<string> ReadList(IConfigurationSection section)
+    internal static List<string> ReadList(IConfigurationSection section)
     {
         var list = new List<string>();
         if (section.Value is { Length: > 0 } single)
@@ -294,7 +298,7 @@ public static class ConfigLoader
         return new NetworkSet(networks);
     }
 
-    private static int ReadInt(IConfiguration section, string name, string prefix, int fallback, int min, int max, List<string> errors)
+    internal static int ReadInt(IConfiguration section, string name, string prefix, int fallback, int min, int max, List<string> errors)
     {
         var text = section[name];
         if (text is null)
@@ -311,7 +315,7 @@ public static class ConfigLoader
         return fallback;
     }
 
-    private static bool ReadBool(IConfiguration section, string name, string prefix, bool fallback, List<string> errors)
+    internal static bool ReadBool(IConfiguration section, string name, string prefix, bool fallback, List<string> errors)
     {
         var text = section[name];
         if (text is null)
@@ -328,7 +332,7 @@ public static class ConfigLoader
         return fallback;
     }
 
-    private static TimeSpan ReadDuration(IConfiguration section, string name, string prefix, TimeSpan fallback, List<string> errors)
+    internal static TimeSpan ReadDuration(IConfiguration section, string name, string prefix, TimeSpan fallback, List<string> errors)
     {
         var text = section[name];
         if (text is null)

@@ -53,6 +53,14 @@ public static class Appliance
             return new ApplianceStartResult(null, [keyError!]);
         }
 
+        var tls = TlsBootstrap.Load(settings, options.Time ?? TimeProvider.System);
+        if (tls.Authority is null)
+        {
+            geo.Dispose();
+            await ledger.DisposeAsync();
+            return new ApplianceStartResult(null, tls.Errors);
+        }
+
         var store = new PolicyStore(PolicyFactory.Create(settings, records.Records));
         // Content root = the program's folder, not the working directory: the host watches its content
         // root for appsettings changes, and the ledger under ./data would keep that watcher busy.
@@ -92,6 +100,11 @@ public static class Appliance
         if (settings.Proxy.InspectionEnabled)
         {
             builder.Services.AddSingleton<IPiiScanner>(new PiiScanner(new ScannerOptions { FingerprintKey = fingerprintKey }));
+        }
+
+        if (settings.Tls.Mode != EgressGuard.Proxy.Tls.TlsMode.Off)
+        {
+            EgressGuard.Proxy.Tls.TlsHostingExtensions.AddEgressGuardTls(builder.Services, settings.Tls, tls.Authority, tls.Trust);
         }
 
         builder.Services.AddEgressGuardProxy(settings.Proxy);
