@@ -48,6 +48,8 @@ public sealed class ConfigurationTests
         Assert.Equal(ConfigLoader.GeoKeys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Geo").GetProperty("properties")));
         Assert.Equal(ConfigLoader.OverrideKeys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Geo").GetProperty("properties").GetProperty("Overrides").GetProperty("items").GetProperty("properties")));
         Assert.Equal(ConfigLoader.AssessmentKeys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Assessments").GetProperty("properties")));
+        Assert.Equal(TlsConfigReader.Keys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Tls").GetProperty("properties")));
+        Assert.Equal(TransparentConfigReader.Keys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Transparent").GetProperty("properties")));
     }
 
     [Fact]

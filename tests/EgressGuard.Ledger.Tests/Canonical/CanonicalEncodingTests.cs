@@ -305,10 +305,11 @@ public sealed class CanonicalEncodingTests
         Assert.Equal([0, 1], Enum.GetValues<TransferKind>().Select(v => (int)v));
         Assert.Equal([0, 1], Enum.GetValues<EnforcementMode>().Select(v => (int)v));
         Assert.Equal([0, 1, 2, 3], Enum.GetValues<TransferVerdict>().Select(v => (int)v));
-        Assert.Equal(Enumerable.Range(1, 13), Enum.GetValues<ReasonCode>().Select(v => (int)v));
+        Assert.Equal([.. Enumerable.Range(1, 13), 19], Enum.GetValues<ReasonCode>().Select(v => (int)v));
         Assert.Equal([1, 2, 3, 4, 5], Enum.GetValues<LedgerEntryKind>().Select(v => (int)v));
         Assert.Equal((int)ReasonCode.Domestic, 1);
         Assert.Equal((int)ReasonCode.CategoryNotCovered, 13);
+        Assert.Equal((int)ReasonCode.UpstreamCertificateInvalid, 19);
     }
 
     // Computed independently (a few lines of Python following the README table) and pinned.
