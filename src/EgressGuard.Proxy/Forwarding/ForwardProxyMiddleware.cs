@@ -49,7 +49,8 @@ public sealed class ForwardProxyMiddleware
     {
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         var intercepted = context.Features.Get<InterceptedTlsFeature>();
-        if (rawTarget.StartsWith('/') && intercepted is null)
+        var transparent = context.Features.Get<Transparent.TransparentHttpFeature>();
+        if (rawTarget.StartsWith('/') && intercepted is null && transparent is null)
         {
             await _originForm(context);
             return;
@@ -63,7 +64,12 @@ public sealed class ForwardProxyMiddleware
 
         string host, authority, problem;
         int port;
-        if (intercepted is not null)
+        if (transparent is not null)
+        {
+            // Redirected plain HTTP: the Host header names the site, the original destination is what is dialled.
+            (host, port, authority) = transparent.Target(context.Request);
+        }
+        else if (intercepted is not null)
         {
             // A request inside an intercepted tunnel may only reach the host its CONNECT named.
             if (!InterceptedRequest.TryGetTarget(intercepted, context.Request, out host, out port, out authority, out problem))
@@ -82,7 +88,7 @@ public sealed class ForwardProxyMiddleware
 
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var aborted = context.RequestAborted;
-        var flow = await _services.Decider.DecideAsync(client, host, port, tunnel: false, aborted);
+        var flow = await _services.Decider.DecideAsync(client, host, port, tunnel: false, aborted, transparent?.Destination ?? intercepted?.Destination);
 
         var inspect = _services.Settings.InspectionEnabled && _scanner is not null && flow.Decision.Outbound && IsContentDependent(flow.Decision.Reason);
         if (!inspect)

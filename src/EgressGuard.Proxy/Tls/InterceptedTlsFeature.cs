@@ -13,12 +13,16 @@ namespace EgressGuard.Proxy.Tls;
 public sealed class InterceptedTlsFeature : ITlsConnectionFeature, ITlsApplicationProtocolFeature
 {
     /// <summary>Creates the feature.</summary>
-    public InterceptedTlsFeature(string host, int port, ReadOnlyMemory<byte> applicationProtocol)
+    public InterceptedTlsFeature(string host, int port, ReadOnlyMemory<byte> applicationProtocol, System.Net.IPAddress? destination = null)
     {
         Host = host;
         Port = port;
         ApplicationProtocol = applicationProtocol;
+        Destination = destination;
     }
+
+    /// <summary>Transparent mode: the address the client connected to (the only one requests may reach); null for CONNECT (resolved per request).</summary>
+    public System.Net.IPAddress? Destination { get; }
 
     /// <summary>The host named in <c>CONNECT</c> (normalised).</summary>
     public string Host { get; }

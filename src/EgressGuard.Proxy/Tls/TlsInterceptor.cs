@@ -71,7 +71,7 @@ public sealed class TlsInterceptor
     /// and then <paramref name="http"/> (Kestrel's HTTP pipeline) on the decrypted stream. A failed
     /// handshake is remembered so the next connection to that host is spliced.
     /// </summary>
-    public async Task RunAsync(ConnectionContext connection, ConnectionDelegate http, IPAddress client, string host, int port, SslStreamCertificateContext certificate, TimeSpan handshakeTimeout)
+    public async Task RunAsync(ConnectionContext connection, ConnectionDelegate http, IPAddress client, string host, int port, SslStreamCertificateContext certificate, TimeSpan handshakeTimeout, IPAddress? destination = null)
     {
         var originalTransport = connection.Transport;
         var ssl = new SslStream(new DuplexPipeStream(originalTransport), leaveInnerStreamOpen: false);
@@ -104,7 +104,7 @@ public sealed class TlsInterceptor
             }
 
             _metrics.Intercepted();
-            var feature = new InterceptedTlsFeature(host, port, ssl.NegotiatedApplicationProtocol.Protocol);
+            var feature = new InterceptedTlsFeature(host, port, ssl.NegotiatedApplicationProtocol.Protocol, destination);
             connection.Features.Set<ITlsConnectionFeature>(feature);
             connection.Features.Set<ITlsApplicationProtocolFeature>(feature);
             connection.Features.Set(feature);

@@ -110,6 +110,7 @@ public static class Appliance
         builder.Services.AddEgressGuardProxy(settings.Proxy);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.WebHost.ConfigureKestrel(k => k.ListenEgressGuardProxy(settings.Proxy));
+        EgressGuard.Proxy.Transparent.TransparentHostingExtensions.UseEgressGuardTransparent(builder.WebHost, settings.Transparent);
 
         var app = builder.Build();
         app.UseEgressGuardProxy();
