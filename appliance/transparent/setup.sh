@@ -19,7 +19,7 @@ case "$action" in
       ip -6 rule show | grep -q 'fwmark 0x1 lookup 100' || ip -6 rule add fwmark 1 lookup 100
       ip -6 route replace local ::/0 dev lo table 100
     fi
-    echo "transparent mode on ($mode on $lan → :$port); set Transparent:Enabled=true, Transparent:Mode=${mode/tproxy/TProxy} and restart egressguard"
+    echo "transparent mode on ($mode on $lan → :$port); set Transparent:Enabled=true, Transparent:Mode (Redirect or TProxy) and restart egressguard"
     ;;
   off)
     nft delete table inet egressguard 2>/dev/null || true
