@@ -29,12 +29,16 @@ internal sealed class TestPki : IDisposable
     public string PemPath { get; }
 
     /// <summary>A server certificate for <paramref name="dnsName"/> (and <paramref name="ip"/>), signed by this CA.</summary>
-    public X509Certificate2 Issue(string dnsName, IPAddress? ip = null, bool expired = false)
+    public X509Certificate2 Issue(string dnsName, IPAddress? ip = null, bool expired = false, params string[] moreNames)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + dnsName, key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(dnsName);
+        foreach (var name in moreNames)
+        {
+            san.AddDnsName(name);
+        }
         if (ip is not null)
         {
             san.AddIpAddress(ip);

@@ -41,9 +41,9 @@ public sealed class TransparentModeTests
                 ip -n {origin} link set vo{n} up; ip -n {origin} route add default via 10.77.2.1
                 ip netns exec {box} {RepositoryPaths.Root}/appliance/transparent/setup.sh on redirect va{n} 3129
                 mkdir -p {hostsDir}
-                printf '127.0.0.1 localhost\n10.77.2.3 us.example.test\n' > {hostsDir}/hosts
+                printf '127.0.0.1 localhost\n10.77.2.3 us.example.test\n10.77.2.2 cn.example.test\n' > {hostsDir}/hosts
                 """);
-            using var server = new NamespaceOrigin(origin, pki.Issue("us.example.test", null));
+            using var server = new NamespaceOrigin(origin, pki.Issue("us.example.test", null, false, "cn.example.test"));
 
             File.WriteAllText(dir.File("assessments.json"), """
                 [{ "Id": "SCC-US-1", "Recipient": "US Example Inc.", "Mechanism": "StandardContract",
@@ -59,7 +59,8 @@ public sealed class TransparentModeTests
                   "Geo": { "Database": "{{RepositoryPaths.Data("geoip", "GeoIP2-Country-Test.mmdb")}}",
                            "Overrides": [ { "Network": "10.77.2.2/32", "Country": "CN" }, { "Network": "10.77.2.3/32", "Country": "US" } ] },
                   "Assessments": { "File": "assessments.json" },
-                  "Transparent": { "Enabled": true, "Listen": ["0.0.0.0:3129"], "Mode": "Redirect" }
+                  "Transparent": { "Enabled": true, "Listen": ["0.0.0.0:3129"], "Mode": "Redirect" },
+                  "Tls": { "Mode": "Intercept", "Bypass": ["us.example.test"], "UpstreamTrust": ["{{pki.PemPath}}"] }
                 }
                 """);
             appliance = StartInNamespace(box, dir.Path, "run", "--config", dir.File("egressguard.json"));
@@ -76,7 +77,12 @@ public sealed class TransparentModeTests
             var named = await CurlInAsync(client, "-H", "Host: us.example.test", "http://10.77.2.3/hello");
             Assert.Equal("hello from 10.77.2.3", named.StandardOutput);
 
-            // TLS, decided by SNI: the assessed name passes (spliced: the client sees the origin's own certificate) ...
+            // TLS to a domestic name is intercepted: the client trusts only the box's CA and still gets the origin's answer.
+            var intercepted = await CurlInAsync(client, "--cacert", Path.Combine(dir.Path, "data", "tls", "ca.crt"), "--resolve", "cn.example.test:443:10.77.2.2", "https://cn.example.test/hello");
+            Assert.True(intercepted.ExitCode == 0, intercepted.StandardError);
+            Assert.Equal("hello from 10.77.2.2", intercepted.StandardOutput);
+
+            // TLS, decided by SNI: the assessed name (in Tls:Bypass) passes spliced — the client sees the origin's own certificate ...
             var tls = await CurlInAsync(client, "--cacert", pki.PemPath, "--resolve", "us.example.test:443:10.77.2.3", "https://us.example.test/hello");
             Assert.True(tls.ExitCode == 0, tls.StandardError);
             Assert.Equal("hello from 10.77.2.3", tls.StandardOutput);
@@ -91,6 +97,8 @@ public sealed class TransparentModeTests
             Assert.True(ledger.ExitCode == 0, ledger.StandardError);
             var lines = ledger.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Contains(lines, l => l.Contains("\"host\":\"us.example.test\"", StringComparison.Ordinal) && l.Contains("\"kind\":\"Tunnel\"", StringComparison.Ordinal) && l.Contains("\"decision\":\"Allow\"", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("\"host\":\"cn.example.test\"", StringComparison.Ordinal) && l.Contains("\"kind\":\"Http\"", StringComparison.Ordinal) && l.Contains("\"decision\":\"Allow\"", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("\"host\":\"us.example.test\"", StringComparison.Ordinal) && l.Contains("\"inspection\":\"Bypassed\"", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.Contains("\"host\":\"10.77.2.3\"", StringComparison.Ordinal) && l.Contains("\"kind\":\"Tunnel\"", StringComparison.Ordinal) && l.Contains("\"decision\":\"Block\"", StringComparison.Ordinal));
         }
         finally
