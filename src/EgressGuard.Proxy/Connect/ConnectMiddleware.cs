@@ -133,7 +133,7 @@ public sealed class ConnectMiddleware
         var certificate = choice == InterceptionChoice.Intercept && flow.Destination is not null && (flow.Decision.Proceeds || InterceptionGate.DecidedPerRequest(flow.Decision.Reason))
             ? _tls!.CertificateFor(flow.Host)
             : null;
-        if (choice != InterceptionChoice.Tunnel && certificate is null)
+        if (choice is InterceptionChoice.Bypassed or InterceptionChoice.Spliced || (choice == InterceptionChoice.Intercept && certificate is null && flow.Decision.Proceeds))
         {
             flow = flow with { Inspection = choice == InterceptionChoice.Bypassed ? "Bypassed" : "Spliced" };
         }

@@ -92,12 +92,11 @@ public sealed class TlsInterceptor
                 }
                 catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
                 {
+                    // A client that refuses our certificate sends an alert and/or closes the connection:
+                    // either way (and a stalled handshake too) its next connection to this host is spliced.
                     _metrics.HandshakeFailed();
-                    if (!connection.ConnectionClosed.IsCancellationRequested)
-                    {
-                        _policy.HandshakeFailed(client, host);
-                        TlsLog.ClientHandshakeFailed(_logger, client, host, e.InnerException?.Message ?? e.Message, _settings.SpliceAfterFailure);
-                    }
+                    _policy.HandshakeFailed(client, host);
+                    TlsLog.ClientHandshakeFailed(_logger, client, host, e.InnerException?.Message ?? e.Message, _settings.SpliceAfterFailure);
 
                     return;
                 }
