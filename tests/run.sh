@@ -12,6 +12,9 @@ command -v openssl >/dev/null || missing+=(openssl)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ -x /usr/sbin/rsyslogd ] || missing+=(rsyslog)
 compgen -G '/usr/lib/*/rsyslog/lmnsd_gtls.so' >/dev/null || missing+=(rsyslog-gnutls)
+# Transparent-mode tests build network namespaces with nftables redirect rules (skipped when not root).
+command -v nft >/dev/null || [ -x /usr/sbin/nft ] || missing+=(nftables)
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "tests/run.sh: missing ${missing[*]}; run as root to install them" >&2

@@ -28,7 +28,7 @@ public static class ProxyHostingExtensions
         services.AddSingleton<FlowDecider>();
         services.AddSingleton<ProxyServices>();
         services.AddSingleton<OriginFormEndpoints>();
-        services.AddSingleton(_ => UpstreamInvoker.Create(settings.ConnectTimeout));
+        services.AddSingleton(sp => UpstreamInvoker.Create(settings.ConnectTimeout, sp.GetService<Tls.UpstreamCertificateValidator>() is { } tls ? tls.Validate : null));
         if (!services.Any(d => d.ServiceType == typeof(IHostResolver)))
         {
             services.AddSingleton<IHostResolver, SystemHostResolver>();
@@ -53,8 +53,9 @@ public static class ProxyHostingExtensions
         {
             kestrel.Listen(endpoint, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1;
-                listen.Use(next => new ConnectMiddleware(next, listen.ApplicationServices.GetRequiredService<ProxyServices>()).OnConnectionAsync);
+                // HTTP/2 is only ever chosen by ALPN inside an intercepted tunnel; plain connections stay HTTP/1.1.
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(next => new ConnectMiddleware(next, listen.ApplicationServices.GetRequiredService<ProxyServices>(), listen.ApplicationServices.GetService<Tls.TlsInterceptor>()).OnConnectionAsync);
             });
         }
     }

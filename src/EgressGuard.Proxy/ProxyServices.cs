@@ -42,9 +42,9 @@ public sealed class ProxyServices
     /// the ledger is unavailable, Closed refuses outbound transfers (<see cref="ReasonCode.LedgerUnavailable"/>);
     /// Open lets them through and logs the outage.
     /// </summary>
-    public async ValueTask<FlowDecision> DecideAsync(IPAddress client, string host, int port, bool tunnel, CancellationToken cancellationToken)
+    public async ValueTask<FlowDecision> DecideAsync(IPAddress client, string host, int port, bool tunnel, CancellationToken cancellationToken, IPAddress? dialled = null)
     {
-        var flow = await Decider.DecideAsync(client, host, port, tunnel, cancellationToken);
+        var flow = await Decider.DecideAsync(client, host, port, tunnel, cancellationToken, dialled);
         if (!flow.Decision.Outbound || flow.Decision.Verdict is TransferVerdict.Block or TransferVerdict.Failed || Ledger.IsAvailable)
         {
             return flow;

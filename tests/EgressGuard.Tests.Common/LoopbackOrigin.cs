@@ -14,7 +14,7 @@ namespace EgressGuard.Tests.Common;
 /// A real Kestrel origin on a loopback address (127.0.0.2, .3, … stand in for foreign and domestic
 /// servers through geo overrides). Endpoints: <c>GET /…</c> answers <c>hello from NAME</c>;
 /// <c>POST /echo</c> echoes the body; <c>GET /headers</c> lists the request headers it received;
-/// <c>GET /bytes/N</c> sends N bytes. Counts accepted connections, so a test can prove that a
+/// <c>GET /bytes/N</c> sends N bytes; <c>/ws</c> is a WebSocket echo. Counts accepted connections, so a test can prove that a
 /// refused transfer never reached it.
 /// </summary>
 public sealed class LoopbackOrigin : IAsyncDisposable
@@ -53,10 +53,13 @@ public sealed class LoopbackOrigin : IAsyncDisposable
     public string BaseUrl => $"{(Certificate is null ? "http" : "https")}://{Address}:{Port}";
 
     /// <summary>Starts an origin on <paramref name="address"/> port 0.</summary>
-    public static async Task<LoopbackOrigin> StartAsync(string address, string name, bool tls = false)
+    public static Task<LoopbackOrigin> StartAsync(string address, string name, bool tls = false) =>
+        StartAsync(address, name, tls ? CreateCertificate(IPAddress.Parse(address)) : null);
+
+    /// <summary>Starts an HTTPS origin serving <paramref name="certificate"/> (with its private key), or plain HTTP when null.</summary>
+    public static async Task<LoopbackOrigin> StartAsync(string address, string name, X509Certificate2? certificate)
     {
         var ip = IPAddress.Parse(address);
-        var certificate = tls ? CreateCertificate(ip) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         LoopbackOrigin? self = null;
@@ -79,6 +82,7 @@ public sealed class LoopbackOrigin : IAsyncDisposable
         });
         var app = builder.Build();
         self = new LoopbackOrigin(app, name, ip, certificate);
+        app.UseWebSockets();
         app.Run(self.HandleAsync);
         await app.StartAsync();
         self.Port = new Uri(app.Urls.First()).Port;
@@ -105,6 +109,24 @@ public sealed class LoopbackOrigin : IAsyncDisposable
             context.Response.ContentType = "application/octet-stream";
             await context.Response.Body.WriteAsync(body.ToArray());
             return;
+        }
+
+        if (path == "/ws" && context.WebSockets.IsWebSocketRequest)
+        {
+            // WebSocket echo: every message comes back as sent, until the client closes.
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    return;
+                }
+
+                await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, CancellationToken.None);
+            }
         }
 
         if (path == "/headers")

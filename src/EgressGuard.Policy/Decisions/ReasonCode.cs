@@ -61,6 +61,9 @@ public enum ReasonCode
     /// <summary>Outbound content that could not be inspected (a CONNECT tunnel not intercepted), handled per the group's <c>Uninspected</c> setting.</summary>
     Uninspected = 18,
 
+    /// <summary>TLS interception: the upstream server's certificate is invalid, expired, revoked, untrusted or names another host; nothing was sent.</summary>
+    UpstreamCertificateInvalid = 19,
+
     /// <summary>Outbound, refused because the ledger cannot record it (<c>Ledger.FailMode</c> Closed: disk full, writer behind, tail not verified).</summary>
     LedgerUnavailable = 20,
 }

@@ -7,6 +7,7 @@ using EgressGuard.Policy.Decisions;
 using EgressGuard.Proxy.Flows;
 using EgressGuard.Proxy.Responses;
 using EgressGuard.Proxy.Telemetry;
+using EgressGuard.Proxy.Tls;
 using EgressGuard.Proxy.Tunnels;
 using Microsoft.AspNetCore.Connections;
 
@@ -22,13 +23,15 @@ public sealed class ConnectMiddleware
 {
     private readonly ConnectionDelegate _next;
     private readonly ProxyServices _services;
+    private readonly TlsInterceptor? _tls;
     private int _activeTunnels;
 
-    /// <summary>Creates the middleware.</summary>
-    public ConnectMiddleware(ConnectionDelegate next, ProxyServices services)
+    /// <summary>Creates the middleware; <paramref name="tls"/> null means tunnels are never intercepted.</summary>
+    public ConnectMiddleware(ConnectionDelegate next, ProxyServices services, TlsInterceptor? tls = null)
     {
         _next = next;
         _services = services;
+        _tls = tls;
     }
 
     /// <summary>Tunnels open now.</summary>
@@ -124,7 +127,18 @@ public sealed class ConnectMiddleware
         var output = connection.Transport.Output;
         var flow = await _services.DecideAsync(client, head.Host, head.Port, tunnel: true, connection.ConnectionClosed);
 
-        if (!flow.Decision.Proceeds)
+        // TLS interception: requests inside are decided one by one (with inspection), so a destination
+        // that only lacks a record is not refused here; network rules (client, port, private) still are.
+        var choice = _tls?.Choose(client, flow.Host) ?? InterceptionChoice.Tunnel;
+        var certificate = choice == InterceptionChoice.Intercept && flow.Destination is not null && (flow.Decision.Proceeds || InterceptionGate.DecidedPerRequest(flow.Decision.Reason))
+            ? _tls!.CertificateFor(flow.Host)
+            : null;
+        if (choice is InterceptionChoice.Bypassed or InterceptionChoice.Spliced || (choice == InterceptionChoice.Intercept && certificate is null && flow.Decision.Proceeds))
+        {
+            flow = flow with { Inspection = choice == InterceptionChoice.Bypassed ? "Bypassed" : "Spliced" };
+        }
+
+        if (!flow.Decision.Proceeds && certificate is null)
         {
             var status = flow.Decision.Verdict == TransferVerdict.Failed ? 502 : 403;
             await RefuseAsync(connection, flow, status, status == 403 ? "Forbidden" : "Bad Gateway");
@@ -144,6 +158,15 @@ public sealed class ConnectMiddleware
 
         try
         {
+            if (certificate is not null)
+            {
+                _services.Metrics.TunnelOpened();
+                await output.WriteAsync(RawResponse.ConnectionEstablished);
+                await _tls!.RunAsync(connection, _next, client, flow.Host, flow.Port, certificate, _services.Settings.HeaderTimeout);
+                _services.Metrics.TunnelClosed(0, 0);
+                return;
+            }
+
             using var origin = new Socket(flow.Destination!.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             if (!await TryConnectAsync(origin, new IPEndPoint(flow.Destination, flow.Port), connection.ConnectionClosed))
             {

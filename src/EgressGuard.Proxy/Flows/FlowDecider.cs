@@ -59,8 +59,13 @@ public sealed class FlowDecider
             new TransferDecision(TransferVerdict.Block, ReasonCode.ClientNotAllowed, false, null));
     }
 
-    /// <summary>Decides a flow to <paramref name="host"/>:<paramref name="port"/>.</summary>
-    public async ValueTask<FlowDecision> DecideAsync(IPAddress client, string host, int port, bool tunnel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides a flow to <paramref name="host"/>:<paramref name="port"/>. With <paramref name="dialled"/>
+    /// (transparent mode: the address the client really connected to) nothing else may be dialled:
+    /// the host named by the client (Host header, SNI) is kept only when it resolves to that address,
+    /// otherwise the flow is decided as the bare address (a client cannot borrow another name's record).
+    /// </summary>
+    public async ValueTask<FlowDecision> DecideAsync(IPAddress client, string host, int port, bool tunnel, CancellationToken cancellationToken, IPAddress? dialled = null)
     {
         var policy = _policy.Current;
         var now = _time.GetUtcNow();
@@ -72,7 +77,12 @@ public sealed class FlowDecider
                 new TransferDecision(TransferVerdict.Block, ReasonCode.ClientNotAllowed, false, null));
         }
 
-        var destination = await ResolveAsync(host, cancellationToken);
+        if (dialled is not null && !await ResolvesToAsync(host, dialled, cancellationToken))
+        {
+            host = dialled.ToString();
+        }
+
+        var destination = dialled ?? await ResolveAsync(host, cancellationToken);
         if (destination is null)
         {
             return new FlowDecision(id, now, policy, client, host, port, null, null,
@@ -172,6 +182,32 @@ public sealed class FlowDecider
         }
 
         return summaries;
+    }
+
+    private async ValueTask<bool> ResolvesToAsync(string host, IPAddress dialled, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return literal.Equals(dialled);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_settings.ResolveTimeout);
+        try
+        {
+            foreach (var address in await _resolver.ResolveAsync(host, timeout.Token))
+            {
+                if ((address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).Equals(dialled))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return false;
     }
 
     private async ValueTask<IPAddress?> ResolveAsync(string host, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using EgressGuard.Proxy.Flows;
 using EgressGuard.Proxy.Inspection;
 using EgressGuard.Proxy.Responses;
 using EgressGuard.Proxy.Telemetry;
+using EgressGuard.Proxy.Tls;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
@@ -47,19 +48,38 @@ public sealed class ForwardProxyMiddleware
     public async Task InvokeAsync(HttpContext context)
     {
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
-        if (rawTarget.StartsWith('/'))
+        var intercepted = context.Features.Get<InterceptedTlsFeature>();
+        var transparent = context.Features.Get<Transparent.TransparentHttpFeature>();
+        if (rawTarget.StartsWith('/') && intercepted is null && transparent is null)
         {
             await _originForm(context);
             return;
         }
 
-        if (HttpMethods.IsConnect(context.Request.Method))
+        if (HttpMethods.IsConnect(context.Request.Method) && intercepted is null)
         {
             await WritePlainAsync(context, 400, "CONNECT must be the first request on a new connection\n");
             return;
         }
 
-        if (!TryParseTarget(rawTarget, out var host, out var port, out var authority, out var problem))
+        string host, authority, problem;
+        int port;
+        if (transparent is not null)
+        {
+            // Redirected plain HTTP: the Host header names the site, the original destination is what is dialled.
+            (host, port, authority) = transparent.Target(context.Request);
+        }
+        else if (intercepted is not null)
+        {
+            // A request inside an intercepted tunnel may only reach the host its CONNECT named.
+            if (!InterceptedRequest.TryGetTarget(intercepted, context.Request, out host, out port, out authority, out problem))
+            {
+                _services.Metrics.BadRequest();
+                await WritePlainAsync(context, StatusCodes.Status421MisdirectedRequest, problem + "\n");
+                return;
+            }
+        }
+        else if (!TryParseTarget(rawTarget, out host, out port, out authority, out problem))
         {
             _services.Metrics.BadRequest();
             await WritePlainAsync(context, 400, problem + "\n");
@@ -68,7 +88,7 @@ public sealed class ForwardProxyMiddleware
 
         var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
         var aborted = context.RequestAborted;
-        var flow = await _services.DecideAsync(client, host, port, tunnel: false, aborted);
+        var flow = await _services.DecideAsync(client, host, port, tunnel: false, aborted, transparent?.Destination ?? intercepted?.Destination);
 
         var inspect = _services.Settings.InspectionEnabled && _scanner is not null && flow.Decision.Outbound && IsContentDependent(flow.Decision.Reason);
         if (!inspect)
@@ -134,10 +154,24 @@ public sealed class ForwardProxyMiddleware
         context.Response.Body = responseBody;
         context.Features.Set(new ForwardState(authority, new IPEndPoint(flow.Destination!, flow.Port)));
 
+        var scheme = context.Features.Get<InterceptedTlsFeature>() is null ? "http://" : "https://";
         var destinationPrefix = flow.Destination!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? "http://[" + flow.Destination + "]:" + flow.Port.ToString(CultureInfo.InvariantCulture)
-            : "http://" + flow.Destination + ":" + flow.Port.ToString(CultureInfo.InvariantCulture);
+            ? scheme + "[" + flow.Destination + "]:" + flow.Port.ToString(CultureInfo.InvariantCulture)
+            : scheme + flow.Destination + ":" + flow.Port.ToString(CultureInfo.InvariantCulture);
         var error = await _forwarder.SendAsync(context, destinationPrefix, _upstream, _requestConfig, ForwardTransformer.Instance);
+        if (error != ForwarderError.None && InterceptedRequest.IsUpstreamCertificateFailure(context))
+        {
+            // Never trusted silently: the upstream's certificate did not validate, so nothing was sent.
+            flow = flow with { Decision = flow.Decision with { Verdict = TransferVerdict.Block, Reason = ReasonCode.UpstreamCertificateInvalid } };
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await WriteBlockPageAsync(context, flow, StatusCodes.Status403Forbidden);
+            }
+
+            await _services.RecordAsync(_services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, StatusCodes.Status403Forbidden, 0, 0));
+            return;
+        }
 
         if (inspection is not null)
         {

@@ -11,9 +11,13 @@ namespace EgressGuard.Proxy.Forwarding;
 /// </summary>
 public static class UpstreamInvoker
 {
-    /// <summary>Creates the invoker.</summary>
-    public static HttpMessageInvoker Create(TimeSpan connectTimeout) => new(new SocketsHttpHandler
+    /// <summary>
+    /// Creates the invoker. <paramref name="certificateValidation"/> validates upstream TLS certificates
+    /// (intercepted HTTPS); without it the platform's default validation applies.
+    /// </summary>
+    public static HttpMessageInvoker Create(TimeSpan connectTimeout, System.Net.Security.RemoteCertificateValidationCallback? certificateValidation = null) => new(new SocketsHttpHandler
     {
+        SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = certificateValidation },
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,

@@ -28,6 +28,7 @@ public static class BlockPage
         ReasonCode.NoPersonalInformation => "未发现个人信息。 No personal information was found.",
         ReasonCode.LedgerUnavailable => "审计日志暂时无法记录，出境传输已暂停。 The transfer log cannot record right now, so cross-border transfers are paused.",
         ReasonCode.TunnelLimitReached => "代理并发隧道已达上限，请稍后重试。 The proxy's tunnel limit is reached; try again later.",
+        ReasonCode.UpstreamCertificateInvalid => "目的地服务器的证书无效、已过期、已吊销或与域名不符，连接未建立。 The destination server's certificate is invalid, expired, revoked, untrusted or for another name; nothing was sent.",
         _ => reason.ToString(),
     };
 

@@ -17,6 +17,7 @@ public static class Cli
             LedgerCommand.Create(),
             ScanCommand.Create(),
             ConsoleCommand.Create(),
+            CaCommand.Create(),
         };
         // SIGTERM/Ctrl+C are left to the host, which stops listeners and drains the ledger.
         var parse = root.Parse(args);

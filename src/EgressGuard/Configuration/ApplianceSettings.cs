@@ -60,6 +60,12 @@ public sealed record ApplianceSettings
     /// <summary><c>Console</c>: the API port and its keys.</summary>
     public WebConsole.ConsoleSettings Console { get; init; } = new();
 
+    /// <summary><c>Tls</c>: interception mode, CA, upstream trust, bypass list.</summary>
+    public EgressGuard.Proxy.Tls.TlsSettings Tls { get; init; } = new();
+
+    /// <summary><c>Transparent</c>: the listener for nftables-redirected traffic (off by default).</summary>
+    public EgressGuard.Proxy.Transparent.TransparentSettings Transparent { get; init; } = new();
+
     /// <summary>The config file these settings came from, if any.</summary>
     public string? SourceFile { get; init; }
 }

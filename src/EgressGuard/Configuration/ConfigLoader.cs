@@ -20,7 +20,7 @@ public static class ConfigLoader
     /// <summary>The environment variable prefix.</summary>
     public const string EnvironmentPrefix = "EGRESSGUARD__";
 
-    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging", "Console", "Ledger", "SourceGroups", "Policy"];
+    internal static readonly string[] TopLevelKeys = ["$schema", "Mode", "HomeJurisdictions", "DataDirectory", "Proxy", "Inspection", "Geo", "Assessments", "Logging", "Console", "Ledger", "SourceGroups", "Policy", "Tls", "Transparent"];
 
     internal static readonly string[] ProxyKeys =
     [
@@ -191,6 +191,8 @@ public static class ConfigLoader
         var console = ConsoleConfig.Read(configuration.GetSection("Console"), errors);
         var sourceGroups = PolicyConfigReader.ReadSourceGroups(configuration, errors);
         var thresholds = PolicyConfigReader.ReadThresholds(configuration, errors);
+        var tls = TlsConfigReader.Read(configuration.GetSection("Tls"), baseDirectory, errors);
+        var transparent = TransparentConfigReader.Read(configuration.GetSection("Transparent"), errors);
 
         if (errors.Count > 0)
         {
@@ -216,6 +218,8 @@ public static class ConfigLoader
             Logging = configuration.GetSection("Logging").Exists() ? configuration.GetSection("Logging") : null,
             SourceFile = sourceFile,
             Console = console,
+            Tls = tls,
+            Transparent = transparent,
         }, []);
     }
 
@@ -339,7 +343,7 @@ public static class ConfigLoader
         return fallback;
     }
 
-    private static TimeSpan ReadDuration(IConfiguration section, string name, string prefix, TimeSpan fallback, List<string> errors)
+    internal static TimeSpan ReadDuration(IConfiguration section, string name, string prefix, TimeSpan fallback, List<string> errors)
     {
         var text = section[name];
         if (text is null)

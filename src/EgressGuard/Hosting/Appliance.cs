@@ -62,6 +62,15 @@ public static class Appliance
             return new ApplianceStartResult(null, [keyError!]);
         }
 
+        var tls = TlsBootstrap.Load(settings, time);
+        if (tls.Authority is null)
+        {
+            volume.Dispose();
+            registry.Dispose();
+            geo.Dispose();
+            return new ApplianceStartResult(null, tls.Errors);
+        }
+
         var store = new PolicyStore(PolicyFactory.Create(settings, registry.Current()));
         // Content root = the program's folder, not the working directory: the host watches its content
         // root for appsettings changes, and the ledger under ./data would keep that watcher busy.
@@ -88,12 +97,21 @@ public static class Appliance
             builder.Services.AddSingleton<IPiiScanner>(new PiiScanner(new ScannerOptions { FingerprintKey = fingerprintKey }));
         }
 
+        // Interception is available when Tls:Mode or any source group asks for it (groups are hot-reloaded,
+        // so a group switched to Intercept later needs the services present: register them whenever
+        // the CA is loaded and some group or the mode intercepts at start).
+        if (settings.Tls.Mode != EgressGuard.Proxy.Tls.TlsMode.Off || settings.SourceGroups.Any(g => g.Tls == EgressGuard.Policy.SourceGroups.TlsHandling.Intercept))
+        {
+            EgressGuard.Proxy.Tls.TlsHostingExtensions.AddEgressGuardTls(builder.Services, settings.Tls, tls.Authority, tls.Trust);
+        }
+
         builder.Services.AddEgressGuardProxy(settings.Proxy);
         // Sinks ship from the ledger opened below; their hosted services start with the host, after it is open.
         builder.Services.AddLedgerSinks(settings.LedgerSinks, options.LedgerFeed ?? new DeferredLedgerFeed(() => ledger), settings.DataDirectory);
 
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.WebHost.ConfigureKestrel(k => k.ListenEgressGuardProxy(settings.Proxy));
+        EgressGuard.Proxy.Transparent.TransparentHostingExtensions.UseEgressGuardTransparent(builder.WebHost, settings.Transparent);
 
         var app = builder.Build();
         var ledgerOptions = (settings.Ledger ?? new LedgerOptions { DataDirectory = settings.DataDirectory }) with { Time = options.Time ?? TimeProvider.System };

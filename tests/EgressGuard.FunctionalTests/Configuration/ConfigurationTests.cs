@@ -50,6 +50,8 @@ public sealed class ConfigurationTests
         Assert.Equal(ConfigLoader.AssessmentKeys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Assessments").GetProperty("properties")));
         Assert.Equal(ConsoleConfig.Keys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Console").GetProperty("properties")));
         Assert.Equal(ConsoleConfig.ApiKeyKeys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Console").GetProperty("properties").GetProperty("ApiKeys").GetProperty("items").GetProperty("properties")));
+        Assert.Equal(TlsConfigReader.Keys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Tls").GetProperty("properties")));
+        Assert.Equal(TransparentConfigReader.Keys.Order(StringComparer.Ordinal), Names(schema.GetProperty("Transparent").GetProperty("properties")));
     }
 
     [Fact]

@@ -300,6 +300,12 @@ public sealed class ExplicitProxyTests
         await ProcessRunner.CurlAsync("-x", box.ProxyUrl, "http://127.0.0.5:9/");
         await box.RecordsAsync();
 
+        // The per-transfer line is written after the response reached curl: wait (bounded) for it.
+        for (var i = 0; i < 50 && expectAllowedLine && !(logs.Entries.Any(e => e.EventId == 1007) && logs.Entries.Any(e => e.EventId == 1000)); i++)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Equal(expectAllowedLine, logs.Entries.Any(e => e.EventId == 1007));
         Assert.DoesNotContain(logs.Entries, e => e.Category.StartsWith("Yarp", StringComparison.Ordinal) && e.Level < Microsoft.Extensions.Logging.LogLevel.Warning);
         Assert.Equal(expectAllowedLine, logs.Entries.Any(e => e.EventId == 1000 && e.Level == Microsoft.Extensions.Logging.LogLevel.Information));

@@ -305,7 +305,7 @@ public sealed class CanonicalEncodingTests
         Assert.Equal([0, 1], Enum.GetValues<TransferKind>().Select(v => (int)v));
         Assert.Equal([0, 1], Enum.GetValues<EnforcementMode>().Select(v => (int)v));
         Assert.Equal([0, 1, 2, 3], Enum.GetValues<TransferVerdict>().Select(v => (int)v));
-        Assert.Equal([.. Enumerable.Range(1, 18), 20], Enum.GetValues<ReasonCode>().Select(v => (int)v));
+        Assert.Equal(Enumerable.Range(1, 20), Enum.GetValues<ReasonCode>().Select(v => (int)v));
         Assert.Equal([1, 2, 3, 4, 5], Enum.GetValues<LedgerEntryKind>().Select(v => (int)v));
         Assert.Equal((int)ReasonCode.Domestic, 1);
         Assert.Equal((int)ReasonCode.CategoryNotCovered, 13);
@@ -314,6 +314,7 @@ public sealed class CanonicalEncodingTests
         Assert.Equal((int)ReasonCode.VolumeTierExceeded, 16);
         Assert.Equal((int)ReasonCode.MlpsDefaultDeny, 17);
         Assert.Equal((int)ReasonCode.Uninspected, 18);
+        Assert.Equal((int)ReasonCode.UpstreamCertificateInvalid, 19);
         Assert.Equal((int)ReasonCode.LedgerUnavailable, 20);
     }
 
