@@ -426,6 +426,10 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
             if (_batch.Count > 0)
             {
                 await CommitWithRetryAsync(_batch);
+
+                // Under sustained load this loop may never go idle: checkpoints (at least every
+                // interval) and maintenance must not wait for a quiet moment.
+                RunControl(() => Maintain(force: false));
             }
 
             if (control is not null)
