@@ -213,8 +213,14 @@ public sealed class InspectionTests
     private static bool LedgerFilesContain(ApplianceUnderTest box, string text)
     {
         var needle = Encoding.UTF8.GetBytes(text);
-        foreach (var file in Directory.GetFiles(Path.Combine(box.Settings.DataDirectory, "ledger")))
+        foreach (var file in Directory.GetFiles(Path.Combine(box.Settings.DataDirectory, "ledger"), "*", SearchOption.AllDirectories))
         {
+            // The writer's lock file is empty and held exclusively while the appliance runs.
+            if (file.EndsWith(".lock", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
