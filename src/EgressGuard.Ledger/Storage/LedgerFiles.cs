@@ -22,8 +22,11 @@ public static class LedgerFiles
     /// <summary>The signing key file (PEM, 0600).</summary>
     public static string SigningKeyPath(string dataDirectory) => Path.Combine(Directory(dataDirectory), Checkpoints.SigningKeyFile.DefaultFileName);
 
-    /// <summary>The lock file the single writer holds.</summary>
-    public static string LockPath(string dataDirectory) => Path.Combine(Directory(dataDirectory), "writer.lock");
+    /// <summary>
+    /// The lock file the single writer holds (exclusive flock). Beside the ledger folder, not in it,
+    /// so tools that read every ledger file (backup, scans) do not trip over the lock.
+    /// </summary>
+    public static string LockPath(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "ledger.lock");
 
     /// <summary>The partition file for a UTC day.</summary>
     public static string PartitionPath(string dataDirectory, DateOnly day) =>
