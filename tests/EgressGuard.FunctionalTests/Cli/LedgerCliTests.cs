@@ -24,7 +24,8 @@ public sealed class LedgerCliTests
           "Geo": { "Database": "{{TestGeo}}",
                    "Overrides": [ { "Network": "127.0.0.2/32", "Country": "US" }, { "Network": "127.0.0.3/32", "Country": "CN" } ] },
           "Assessments": { "File": "./assessments.json" },
-          "Ledger": { "Origin": "egressguard.test/appliance-1", "CheckpointInterval": "1s" }
+          "Ledger": { "Origin": "egressguard.test/appliance-1", "CheckpointInterval": "1s" },
+          "Console": { "Listen": ["127.0.0.1:0"] }
         }
         """;
         var path = dir.File("egressguard.json");

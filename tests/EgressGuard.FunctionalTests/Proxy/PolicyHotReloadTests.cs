@@ -13,6 +13,7 @@ public sealed class PolicyHotReloadTests
           "Mode": "Enforce",
           "DataDirectory": "{{dir.Path}}",
           "Proxy": { "Listen": ["127.0.0.1:0"], "AllowedClients": ["127.0.0.0/8"], "AllowPrivateDestinations": ["127.0.0.2/32"], "ConnectPorts": ["*"] },
+          "Console": { "Listen": ["127.0.0.1:0"] },
           "Inspection": { "Enabled": true },
           "Geo": { "Database": "{{RepositoryPaths.Data("geoip", "GeoIP2-Country-Test.mmdb")}}", "Overrides": [ { "Network": "127.0.0.2/32", "Country": "US" } ] }{{extra}}
         }
@@ -28,7 +29,8 @@ public sealed class PolicyHotReloadTests
         var loaded = ConfigLoader.Load(path, includeEnvironment: false);
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
         var started = await Appliance.StartAsync(loaded.Settings!, new ApplianceStartOptions { MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
-        await using var running = started.Appliance!;
+        Assert.True(started.Appliance is not null, string.Join("\n", started.Errors));
+        await using var running = started.Appliance;
         var proxy = $"http://{running.ProxyEndpoints[0]}";
         async Task<string> Post() => (await ProcessRunner.CurlAsync("-s", "-o", "/dev/null", "-w", "%{http_code} %header{x-egressguard-reason}", "-x", proxy,
             "-H", "Content-Type: application/json", "--data-binary", "{\"event\":\"heartbeat\"}", origin.BaseUrl + "/echo")).StandardOutput;
@@ -54,7 +56,7 @@ public sealed class PolicyHotReloadTests
     {
         using var dir = new TempDirectory();
         var config = dir.File("egressguard.json");
-        File.WriteAllText(config, Config(dir, string.Empty).Replace("127.0.0.1:0", "127.0.0.1:3128", StringComparison.Ordinal));
+        File.WriteAllText(config, Config(dir, string.Empty).Replace("\"Listen\": [\"127.0.0.1:0\"], \"AllowedClients\"", "\"Listen\": [\"127.0.0.1:3128\"], \"AllowedClients\"", StringComparison.Ordinal));
         var soon = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         File.WriteAllText(dir.File("in.csv"),
             "Id,Recipient,Mechanism,ExemptBasis,Destinations,Categories,ValidFrom,ValidTo\r\n" +
