@@ -163,4 +163,26 @@ public sealed class AssessmentsApiTests
         Assert.Contains("X-EgressGuard-Reason: AssessmentRevoked", after.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
     }
+
+    [Fact]
+    public async Task EveryChange_IsWrittenToTheTransferLedger_WithWhoAndWhat()
+    {
+        await using var box = await ApplianceUnderTest.StartAsync(WithKeys);
+        using var admin = Client(box, AdminKey);
+        (await admin.PostAsync("/api/v1/assessments", Json(Record("SC-7")))).Dispose();
+        (await admin.PostAsync("/api/v1/assessments/SC-7/revoke", Json("""{ "reason": "recipient changed" }"""))).Dispose();
+
+        var changes = new List<EgressGuard.Ledger.Canonical.LedgerEvent>();
+        for (var i = 0; i < 100 && changes.Count < 2; i++)
+        {
+            await box.Running.Ledger.FlushAsync();
+            var entries = await box.Running.Ledger.ReadEntriesAsync(0, 1000, CancellationToken.None);
+            changes = [.. entries.Where(e => e.Entry.Kind == EgressGuard.Ledger.Canonical.LedgerEntryKind.AssessmentChange).Select(e => e.Entry.Event!)];
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(["SC-7 v1", "SC-7 v2"], changes.Select(c => c.Subject));
+        Assert.Contains("actor=netadmin", changes[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("status=Revoked", changes[1].Detail, StringComparison.Ordinal);
+    }
 }
