@@ -4,8 +4,6 @@ using EgressGuard.WebConsole.Api;
 using EgressGuard.WebConsole.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +77,7 @@ public sealed class ConsoleServer : IAsyncDisposable
             return (null, $"Console:Listen: cannot listen on {string.Join(", ", settings.Listen)}: {e.Message}");
         }
 
-        var endpoints = BoundEndpoints(app);
+        var endpoints = HostEndpoints.Bound(app);
         ConsoleLog.Listening(logger, string.Join(", ", endpoints), settings.ApiKeys.Count);
         return (new ConsoleServer(app, keys, endpoints), null);
     }
@@ -115,20 +113,4 @@ public sealed class ConsoleServer : IAsyncDisposable
         data.Registry is { } registry
             ? handle(registry)
             : ApiResponses.Error(context, StatusCodes.Status503ServiceUnavailable, "the assessment registry is not available on this appliance");
-
-    private static List<IPEndPoint> BoundEndpoints(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var endpoints = new List<IPEndPoint>();
-        foreach (var address in addresses)
-        {
-            var uri = new Uri(address);
-            if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip))
-            {
-                endpoints.Add(new IPEndPoint(ip, uri.Port));
-            }
-        }
-
-        return endpoints;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EgressGuard.Ledger.Sinks;
 using EgressGuard.Ledger.Sinks.PostgreSql;
 using EgressGuard.Ledger.Sinks.Syslog;
@@ -25,7 +24,7 @@ internal static class LedgerSinksConfig
     {
         // The Ledger section's own keys (Sinks among them) are checked by LedgerConfig.
         var sinks = ledger.GetSection("Sinks");
-        CheckKnown(sinks, "Ledger:Sinks:", SinksKeys, errors);
+        ConfigLoader.CheckKnown(sinks, "Ledger:Sinks:", SinksKeys, errors);
         return new LedgerSinksOptions
         {
             PostgreSql = ReadPostgreSql(sinks.GetSection("PostgreSql"), errors),
@@ -36,8 +35,8 @@ internal static class LedgerSinksConfig
     private static PostgreSqlSinkOptions? ReadPostgreSql(IConfigurationSection section, List<string> errors)
     {
         const string prefix = "Ledger:Sinks:PostgreSql:";
-        CheckKnown(section, prefix, PostgreSqlKeys, errors);
-        var enabled = ReadBool(section, "Enabled", prefix, false, errors);
+        ConfigLoader.CheckKnown(section, prefix, PostgreSqlKeys, errors);
+        var enabled = ConfigLoader.ReadBool(section, "Enabled", prefix, false, errors);
         var shipping = ReadShipping(section, prefix, errors);
         var connectionString = section["ConnectionString"];
         if (connectionString is { Length: > 0 })
@@ -67,9 +66,9 @@ internal static class LedgerSinksConfig
     private static SyslogSinkOptions? ReadSyslog(IConfigurationSection section, string baseDirectory, List<string> errors)
     {
         const string prefix = "Ledger:Sinks:Syslog:";
-        CheckKnown(section, prefix, SyslogKeys, errors);
-        var enabled = ReadBool(section, "Enabled", prefix, false, errors);
-        var tls = ReadBool(section, "Tls", prefix, false, errors);
+        ConfigLoader.CheckKnown(section, prefix, SyslogKeys, errors);
+        var enabled = ConfigLoader.ReadBool(section, "Enabled", prefix, false, errors);
+        var tls = ConfigLoader.ReadBool(section, "Tls", prefix, false, errors);
         var shipping = ReadShipping(section, prefix, errors);
         var host = section["Host"];
         if (enabled && string.IsNullOrWhiteSpace(host))
@@ -81,9 +80,9 @@ internal static class LedgerSinksConfig
             errors.Add($"{prefix}Host: '{host}' is not a host name or IP address");
         }
 
-        var port = ReadInt(section, "Port", prefix, tls ? 6514 : 514, 1, 65535, errors);
-        var facility = ReadInt(section, "Facility", prefix, 13, 0, 23, errors);
-        var connectTimeout = ReadDuration(section, "ConnectTimeout", prefix, TimeSpan.FromSeconds(10), errors);
+        var port = ConfigLoader.ReadInt(section, "Port", prefix, tls ? 6514 : 514, 1, 65535, errors);
+        var facility = ConfigLoader.ReadInt(section, "Facility", prefix, 13, 0, 23, errors);
+        var connectTimeout = ConfigLoader.ReadDuration(section, "ConnectTimeout", prefix, TimeSpan.FromSeconds(10), errors);
         string? caFile = null;
         if (section["CaFile"] is { Length: > 0 } ca)
         {
@@ -129,11 +128,11 @@ internal static class LedgerSinksConfig
         var defaults = new SinkShippingOptions();
         var shipping = new SinkShippingOptions
         {
-            BatchSize = ReadInt(section, "BatchSize", prefix, defaults.BatchSize, 1, 50_000, errors),
-            PollInterval = ReadDuration(section, "PollInterval", prefix, defaults.PollInterval, errors),
-            RetryMin = ReadDuration(section, "RetryMin", prefix, defaults.RetryMin, errors),
-            RetryMax = ReadDuration(section, "RetryMax", prefix, defaults.RetryMax, errors),
-            BacklogAlert = ReadInt(section, "BacklogAlert", prefix, (int)defaults.BacklogAlert, 1, int.MaxValue, errors),
+            BatchSize = ConfigLoader.ReadInt(section, "BatchSize", prefix, defaults.BatchSize, 1, 50_000, errors),
+            PollInterval = ConfigLoader.ReadDuration(section, "PollInterval", prefix, defaults.PollInterval, errors),
+            RetryMin = ConfigLoader.ReadDuration(section, "RetryMin", prefix, defaults.RetryMin, errors),
+            RetryMax = ConfigLoader.ReadDuration(section, "RetryMax", prefix, defaults.RetryMax, errors),
+            BacklogAlert = ConfigLoader.ReadInt(section, "BacklogAlert", prefix, (int)defaults.BacklogAlert, 1, int.MaxValue, errors),
         };
         if (shipping.RetryMin > shipping.RetryMax)
         {
@@ -141,67 +140,5 @@ internal static class LedgerSinksConfig
         }
 
         return shipping;
-    }
-
-    private static void CheckKnown(IConfiguration section, string prefix, string[] known, List<string> errors)
-    {
-        foreach (var child in section.GetChildren())
-        {
-            if (Array.FindIndex(known, k => string.Equals(k, child.Key, StringComparison.OrdinalIgnoreCase)) < 0)
-            {
-                errors.Add($"{prefix}{child.Key}: unknown setting (known here: {string.Join(", ", known)})");
-            }
-        }
-    }
-
-    private static int ReadInt(IConfiguration section, string name, string prefix, int fallback, int min, int max, List<string> errors)
-    {
-        var text = section[name];
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors.Add($"{prefix}{name}: '{text}' is not a whole number from {min} to {max}");
-        return fallback;
-    }
-
-    private static bool ReadBool(IConfiguration section, string name, string prefix, bool fallback, List<string> errors)
-    {
-        var text = section[name];
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        errors.Add($"{prefix}{name}: '{text}' is not true or false");
-        return fallback;
-    }
-
-    private static TimeSpan ReadDuration(IConfiguration section, string name, string prefix, TimeSpan fallback, List<string> errors)
-    {
-        var text = section[name];
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (ConfigLoader.TryParseDuration(text, out var value) && value > TimeSpan.Zero && value <= TimeSpan.FromDays(1))
-        {
-            return value;
-        }
-
-        errors.Add($"{prefix}{name}: '{text}' is not a duration between 1ms and 1d (e.g. 10s, 5m, 00:00:30)");
-        return fallback;
     }
 }

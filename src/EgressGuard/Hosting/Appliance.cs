@@ -1,4 +1,3 @@
-using System.Net;
 using EgressGuard.Configuration;
 using EgressGuard.Geo;
 using EgressGuard.Inspection;
@@ -11,8 +10,6 @@ using EgressGuard.Proxy;
 using EgressGuard.WebConsole.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -138,7 +135,7 @@ public static class Appliance
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EgressGuard");
-        var endpoints = BoundEndpoints(app);
+        var endpoints = HostEndpoints.Bound(app);
         ApplianceLog.GeoDatabase(logger, geo.Info.Path, geo.Info.DatabaseType, geo.Info.BuildDate.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
         ApplianceLog.AssessmentsLoaded(logger, registry.Path, registry.Current().Count, store.Current.Generation);
         var alerts = new VolumeAlertSink(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), logger);
@@ -191,21 +188,5 @@ public static class Appliance
         {
             logging.AddProvider(options.LoggerProvider);
         }
-    }
-
-    private static List<IPEndPoint> BoundEndpoints(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var endpoints = new List<IPEndPoint>();
-        foreach (var address in addresses)
-        {
-            var uri = new Uri(address);
-            if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip))
-            {
-                endpoints.Add(new IPEndPoint(ip, uri.Port));
-            }
-        }
-
-        return endpoints;
     }
 }

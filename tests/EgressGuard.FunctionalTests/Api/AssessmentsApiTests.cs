@@ -1,39 +1,21 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using EgressGuard.FunctionalTests.Infrastructure;
 using EgressGuard.Tests.Common;
-using EgressGuard.WebConsole.Security;
 
 namespace EgressGuard.FunctionalTests.Api;
 
 /// <summary><c>/api/v1/assessments</c> as an admin's tooling and an auditor's script use it.</summary>
 public sealed class AssessmentsApiTests
 {
-    private static readonly string AuditorKey = ApiKey.NewSecret();
-    private static readonly string AdminKey = ApiKey.NewSecret();
+    private static string AuditorKey => ApiKeys.Auditor;
 
-    private static void WithKeys(Dictionary<string, string?> config)
-    {
-        config["Console:ApiKeys:0:Name"] = "audit-team";
-        config["Console:ApiKeys:0:Role"] = "auditor";
-        config["Console:ApiKeys:0:Sha256"] = Convert.ToHexString(ApiKey.Hash(AuditorKey));
-        config["Console:ApiKeys:1:Name"] = "netadmin";
-        config["Console:ApiKeys:1:Role"] = "admin";
-        config["Console:ApiKeys:1:Sha256"] = Convert.ToHexString(ApiKey.Hash(AdminKey));
-    }
+    private static string AdminKey => ApiKeys.Admin;
 
-    private static HttpClient Client(ApplianceUnderTest box, string? key)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(box.ConsoleUrl) };
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
+    private static void WithKeys(Dictionary<string, string?> config) => ApiKeys.Configure(config);
 
-        return client;
-    }
+    private static HttpClient Client(ApplianceUnderTest box, string? key) => ApiKeys.Client(box, key);
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 

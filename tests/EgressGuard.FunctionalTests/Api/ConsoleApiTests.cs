@@ -11,29 +11,13 @@ namespace EgressGuard.FunctionalTests.Api;
 /// <summary>The console port's HTTP API as an auditor's script calls it: real HttpClient, real appliance.</summary>
 public sealed class ConsoleApiTests
 {
-    private static readonly string AuditorKey = ApiKey.NewSecret();
-    private static readonly string AdminKey = ApiKey.NewSecret();
+    private static string AuditorKey => ApiKeys.Auditor;
 
-    private static void WithKeys(Dictionary<string, string?> config)
-    {
-        config["Console:ApiKeys:0:Name"] = "audit-team";
-        config["Console:ApiKeys:0:Role"] = "auditor";
-        config["Console:ApiKeys:0:Sha256"] = Convert.ToHexString(ApiKey.Hash(AuditorKey));
-        config["Console:ApiKeys:1:Name"] = "netadmin";
-        config["Console:ApiKeys:1:Role"] = "admin";
-        config["Console:ApiKeys:1:Sha256"] = "sha256:" + Convert.ToHexStringLower(ApiKey.Hash(AdminKey));
-    }
+    private static string AdminKey => ApiKeys.Admin;
 
-    private static HttpClient Client(ApplianceUnderTest box, string? key)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(box.ConsoleUrl) };
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
+    private static void WithKeys(Dictionary<string, string?> config) => ApiKeys.Configure(config);
 
-        return client;
-    }
+    private static HttpClient Client(ApplianceUnderTest box, string? key) => ApiKeys.Client(box, key);
 
     [Fact]
     public async Task Transfers_WithoutAKey_Is401WithAChallenge_AndAWrongKeyIs401Too()
