@@ -54,8 +54,10 @@ public static class ProxyHostingExtensions
             kestrel.Listen(endpoint, listen =>
             {
                 // HTTP/2 is only ever chosen by ALPN inside an intercepted tunnel; plain connections stay HTTP/1.1.
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.Use(next => new ConnectMiddleware(next, listen.ApplicationServices.GetRequiredService<ProxyServices>(), listen.ApplicationServices.GetService<Tls.TlsInterceptor>()).OnConnectionAsync);
+                // Without interception the listener is HTTP/1.1 only (and Kestrel has nothing to warn about).
+                var interceptor = listen.ApplicationServices.GetService<Tls.TlsInterceptor>();
+                listen.Protocols = interceptor is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+                listen.Use(next => new ConnectMiddleware(next, listen.ApplicationServices.GetRequiredService<ProxyServices>(), interceptor).OnConnectionAsync);
             });
         }
     }
