@@ -110,8 +110,8 @@ public sealed class DecodingTests
         var r = Scan(body, "multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW");
         Assert.Equal(
             [
-                "person_name@multipart:realName", "person_name@multipart:users.csv/csv:姓名", "cn_mobile@multipart:users.csv/csv:手机",
-                "cn_resident_id@multipart:users.csv/csv:身份证号", "person_name@multipart:users.csv/csv:姓名", "cn_mobile@multipart:users.csv/csv:手机",
+                "person_name@multipart:realName", "person_name@multipart:users.csv/csv[1]:姓名", "cn_mobile@multipart:users.csv/csv[1]:手机",
+                "cn_resident_id@multipart:users.csv/csv[1]:身份证号", "person_name@multipart:users.csv/csv[2]:姓名", "cn_mobile@multipart:users.csv/csv[2]:手机",
                 "email@multipart:meta.json/json:$.email",
             ],
             Summary(r));

@@ -23,6 +23,8 @@ internal sealed class CsvSink : ByteSink, ILocationSource
     private SearchValues<byte>? _stops;
     private byte _delimiter;
     private int _row;
+    private int _record;
+    private bool _crJustEnded;
     private int _column;
     private bool _fieldOpen;
     private bool _inQuotes;
@@ -66,6 +68,7 @@ internal sealed class CsvSink : ByteSink, ILocationSource
             var run = rel < 0 ? data[i..] : data.Slice(i, rel);
             if (!run.IsEmpty)
             {
+                _crJustEnded = false;
                 Content(run);
                 _pos += run.Length;
                 i += run.Length;
@@ -78,6 +81,11 @@ internal sealed class CsvSink : ByteSink, ILocationSource
 
             var b = data[i++];
             _pos++;
+            if (b != '\r' && b != '\n')
+            {
+                _crJustEnded = false;
+            }
+
             if (b == '"')
             {
                 if (_inQuotes)
@@ -108,6 +116,17 @@ internal sealed class CsvSink : ByteSink, ILocationSource
                     _row++;
                 }
 
+                // Records for locations: a \r\n pair (even split across writes) ends one record, not two.
+                if (b == '\n' && _crJustEnded)
+                {
+                    _crJustEnded = false;
+                }
+                else
+                {
+                    _record++;
+                    _crJustEnded = b == '\r';
+                }
+
                 _column = 0;
             }
         }
@@ -123,7 +142,7 @@ internal sealed class CsvSink : ByteSink, ILocationSource
         var column = Math.Min(_column, MaxColumns - 1);
         return _row == 0 || _headerLength[column] == 0
             ? _location
-            : _location + "/csv:" + Encoding.UTF8.GetString(_headers, column * MaxHeaderBytes, _headerLength[column]);
+            : _location + "/csv[" + _record.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]:" + Encoding.UTF8.GetString(_headers, column * MaxHeaderBytes, _headerLength[column]);
     }
 
     private void OpenField()

@@ -5,9 +5,9 @@ namespace EgressGuard.Policy.Volume;
 /// <summary>
 /// Turns the personal findings of one transfer into individuals. The rule (documented in the Policy
 /// README): values that are properties of the same JSON object — Location <c>…/json:$.users[3].idCard</c>
-/// and <c>…/json:$.users[3].mobile</c>, parent <c>$.users[3]</c> — belong to one person. A value that is
-/// an array element (<c>$.ids[4]</c>) or was found anywhere else (form, query, header, plain text, CSV,
-/// whose Location carries no row) is a person of its own. Within a person, sensitive and non-sensitive
+/// and <c>…/json:$.users[3].mobile</c>, parent <c>$.users[3]</c> — belong to one person, and so do the cells
+/// of one CSV row (<c>…/csv[5]:身份证号</c> and <c>…/csv[5]:手机</c>, row 5). A value that is an array element
+/// (<c>$.ids[4]</c>) or was found anywhere else (form, query, header, plain text) is a person of its own. Within a person, sensitive and non-sensitive
 /// identifiers are counted apart (one individual in each tally that applies). Repeated fingerprints
 /// merge. Over-counting is the safe side: it warns earlier, never later.
 /// </summary>
@@ -57,6 +57,14 @@ public static class IndividualGrouping
     /// <summary>The JSON object owning a value at <paramref name="location"/>, or null when the value stands alone.</summary>
     public static string? OwnerOf(string location)
     {
+        // A CSV cell: the row is the person ("…/csv[5]:手机" → "…/csv[5]").
+        var csv = location.LastIndexOf("/csv[", StringComparison.Ordinal);
+        if (csv >= 0)
+        {
+            var close = location.IndexOf("]:", csv, StringComparison.Ordinal);
+            return close > csv + 5 ? location[..(close + 1)] : null;
+        }
+
         var at = location.IndexOf("/json:$", StringComparison.Ordinal);
         if (at < 0 || location.EndsWith(']') || location.EndsWith('…'))
         {

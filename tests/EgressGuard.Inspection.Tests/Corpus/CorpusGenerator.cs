@@ -129,10 +129,10 @@ internal static class CorpusGenerator
         {
             csv.Append(v.Name()).Append(',').Append(v.Mobile()).Append(',').Append(v.ResidentId()).Append(',').Append(v.Email()).Append(',')
                .Append(v.OrderNo()).Append(',').Append(v.Random.Next(1, 9999).ToString(CultureInfo.InvariantCulture)).Append(".00\r\n");
-            expected.Add((PiiTypes.PersonName, "multipart:export.csv/csv:姓名"));
-            expected.Add((PiiTypes.CnMobile, "multipart:export.csv/csv:手机"));
-            expected.Add((PiiTypes.CnResidentId, "multipart:export.csv/csv:身份证号"));
-            expected.Add((PiiTypes.Email, "multipart:export.csv/csv:邮箱"));
+            expected.Add((PiiTypes.PersonName, $"multipart:export.csv/csv[{i + 1}]:姓名"));
+            expected.Add((PiiTypes.CnMobile, $"multipart:export.csv/csv[{i + 1}]:手机"));
+            expected.Add((PiiTypes.CnResidentId, $"multipart:export.csv/csv[{i + 1}]:身份证号"));
+            expected.Add((PiiTypes.Email, $"multipart:export.csv/csv[{i + 1}]:邮箱"));
         }
 
         var meta = JsonSerializer.SerializeToUtf8Bytes(new { uploader = v.Email(), batch = v.Uuid(), count = rows });

@@ -45,6 +45,26 @@ public sealed class VolumeCounterTests : IDisposable
     }
 
     [Fact]
+    public void Group_CellsOfOneCsvRow_AreOnePerson_EachRowItsOwn()
+    {
+        var people = IndividualGrouping.Group(
+        [
+            new PersonalValue(Fingerprint(1), true, "multipart:users.csv/csv[1]:身份证号"),
+            new PersonalValue(Fingerprint(2), false, "multipart:users.csv/csv[1]:手机"),
+            new PersonalValue(Fingerprint(3), false, "multipart:users.csv/csv[1]:邮箱"),
+            new PersonalValue(Fingerprint(4), false, "multipart:users.csv/csv[2]:手机"),
+            new PersonalValue(Fingerprint(5), false, "multipart:other.csv/csv[1]:手机"),
+        ]);
+
+        // Row 1 of users.csv: one sensitive and one non-sensitive tally entry (counted apart), holding
+        // its two non-sensitive identifiers together; row 2 and the other file's row 1 are people of their own.
+        Assert.Equal(4, people.Count);
+        Assert.Equal(2, people.Single(p => !p.Sensitive && p.Keys.Count == 2).Keys.Count);
+        Assert.Equal("multipart:users.csv/csv[2]", IndividualGrouping.OwnerOf("multipart:users.csv/csv[2]:手机"));
+        Assert.Null(IndividualGrouping.OwnerOf("multipart:users.csv/csv[]:手机"));
+    }
+
+    [Fact]
     public void Count_SamePersonAgain_WithAnyOfTheirIdentifiers_CountsOnce()
     {
         using var counter = Open();
