@@ -75,24 +75,37 @@ public sealed class RunningAppliance : IAsyncDisposable
             return;
         }
 
-        _reloader.Dispose();
-        await _audit.DisposeAsync();
-        if (Console is not null)
+        try
         {
-            await Console.DisposeAsync();
-        }
+            _reloader.Dispose();
+            await _audit.DisposeAsync();
+            if (Console is not null)
+            {
+                await Console.DisposeAsync();
+            }
 
-        using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            {
+                try
+                {
+                    await _app.StopAsync(stopTimeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Connections still open after 10 s are cut; the ledger is closed below all the same.
+                }
+            }
+
+            await _app.DisposeAsync();
+        }
+        finally
         {
-            await _app.StopAsync(stopTimeout.Token);
+            // Whatever happened above, records of flows that ended during shutdown are queued: drain
+            // them and sign the shutdown checkpoint before closing.
+            await Ledger.DisposeAsync();
+            Volume.Dispose();
+            Registry.Dispose();
+            _geo.Dispose();
         }
-
-        await _app.DisposeAsync();
-
-        // Records of flows that ended during shutdown are queued: drain them before closing.
-        await Ledger.DisposeAsync();
-        Volume.Dispose();
-        Registry.Dispose();
-        _geo.Dispose();
     }
 }
