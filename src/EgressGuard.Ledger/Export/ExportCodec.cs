@@ -64,21 +64,21 @@ public static class ExportCodec
             w.WriteString("kind", r.Kind.ToString());
             w.WriteString("client", r.Client);
             w.WriteString("host", r.Host);
-            Nullable(w, "ip", r.Ip);
+            TransferRecordFormat.WriteNullable(w, "ip", r.Ip);
             w.WriteNumber("port", r.Port);
-            Nullable(w, "country", r.Country);
+            TransferRecordFormat.WriteNullable(w, "country", r.Country);
             w.WriteBoolean("outbound", r.Outbound);
             w.WriteString("mode", r.Mode.ToString());
             w.WriteString("decision", r.Decision.ToString());
             w.WriteString("reason", r.Reason.ToString());
-            Nullable(w, "assessmentId", r.AssessmentId);
-            Nullable(w, "method", r.Method);
+            TransferRecordFormat.WriteNullable(w, "assessmentId", r.AssessmentId);
+            TransferRecordFormat.WriteNullable(w, "method", r.Method);
             w.WriteNumber("status", r.Status);
             w.WriteNumber("bytesUp", r.BytesUp);
             w.WriteNumber("bytesDown", r.BytesDown);
             w.WriteNumber("durationMs", DurationMs(r.Duration));
-            Nullable(w, "geoBuild", r.GeoDatabaseBuild);
-            Nullable(w, "inspection", r.Inspection);
+            TransferRecordFormat.WriteNullable(w, "geoBuild", r.GeoDatabaseBuild);
+            TransferRecordFormat.WriteNullable(w, "inspection", r.Inspection);
             w.WriteStartArray("findings");
             foreach (var f in r.Findings)
             {
@@ -98,7 +98,7 @@ public static class ExportCodec
             w.WriteString("id", e.Id.ToString("D"));
             w.WriteString("time", Time(e.Time));
             w.WriteString("subject", e.Subject);
-            Nullable(w, "detail", e.Detail);
+            TransferRecordFormat.WriteNullable(w, "detail", e.Detail);
         }
 
         w.WriteEndObject();
@@ -429,18 +429,6 @@ public static class ExportCodec
         else
         {
             sb.Append(value);
-        }
-    }
-
-    private static void Nullable(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
         }
     }
 

@@ -141,7 +141,8 @@ public static class TransferRecordFormat
         }
     }
 
-    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    /// <summary>Writes <paramref name="value"/> as a string, or JSON null.</summary>
+    internal static void WriteNullable(Utf8JsonWriter w, string name, string? value)
     {
         if (value is null)
         {

@@ -61,47 +61,33 @@ internal static class AssessmentsApi
 
     public static async Task Create(HttpContext context, IAssessmentRegistry registry, ILogger logger)
     {
-        var body = await ReadBody(context);
-        if (body is null)
+        var record = await ReadRecord(context);
+        if (record is null)
         {
-            return;
-        }
-
-        var parsed = AssessmentFileReader.ReadRecord(body);
-        if (parsed.Record is null || parsed.Errors.Count > 0)
-        {
-            await ApiResponses.Errors(context, StatusCodes.Status400BadRequest, parsed.Errors);
             return;
         }
 
         var caller = RoleFilter.Caller(context);
-        var result = registry.Create(parsed.Record, caller.Name);
+        var result = registry.Create(record, caller.Name);
         await Respond(context, result, StatusCodes.Status201Created, "created", caller, logger);
     }
 
     public static async Task Update(HttpContext context, IAssessmentRegistry registry, string id, ILogger logger)
     {
-        var body = await ReadBody(context);
-        if (body is null)
+        var record = await ReadRecord(context);
+        if (record is null)
         {
             return;
         }
 
-        var parsed = AssessmentFileReader.ReadRecord(body);
-        if (parsed.Record is null || parsed.Errors.Count > 0)
+        if (!string.Equals(record.Id, id, StringComparison.Ordinal))
         {
-            await ApiResponses.Errors(context, StatusCodes.Status400BadRequest, parsed.Errors);
-            return;
-        }
-
-        if (!string.Equals(parsed.Record.Id, id, StringComparison.Ordinal))
-        {
-            await ApiResponses.Errors(context, StatusCodes.Status400BadRequest, [$"Id: '{parsed.Record.Id}' does not match the record in the path ('{id}'); a new recipient or scope is a new record"]);
+            await ApiResponses.Errors(context, StatusCodes.Status400BadRequest, [$"Id: '{record.Id}' does not match the record in the path ('{id}'); a new recipient or scope is a new record"]);
             return;
         }
 
         var caller = RoleFilter.Caller(context);
-        var result = registry.Update(parsed.Record, caller.Name);
+        var result = registry.Update(record, caller.Name);
         await Respond(context, result, StatusCodes.Status200OK, "updated", caller, logger);
     }
 
@@ -161,6 +147,25 @@ internal static class AssessmentsApi
                 await ApiResponses.Errors(context, StatusCodes.Status400BadRequest, result.Errors);
                 break;
         }
+    }
+
+    /// <summary>Reads and validates one record from the body. Null after a 400/413/415 response listing why was written.</summary>
+    private static async Task<AssessmentRecord?> ReadRecord(HttpContext context)
+    {
+        var body = await ReadBody(context);
+        if (body is null)
+        {
+            return null;
+        }
+
+        var parsed = AssessmentFileReader.ReadRecord(body);
+        if (parsed.Record is null || parsed.Errors.Count > 0)
+        {
+            await ApiResponses.Errors(context, StatusCodes.Status400BadRequest, parsed.Errors);
+            return null;
+        }
+
+        return parsed.Record;
     }
 
     /// <summary>Reads a JSON body (Kestrel caps its size: 413). Null after an error response was written.</summary>

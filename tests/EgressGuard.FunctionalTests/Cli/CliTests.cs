@@ -7,28 +7,6 @@ namespace EgressGuard.FunctionalTests.Cli;
 /// <summary>The built <c>egressguard</c> program, run as an admin or auditor runs it.</summary>
 public sealed class CliTests
 {
-    private static string TestGeo => RepositoryPaths.Data("geoip", "GeoIP2-Country-Test.mmdb");
-
-    private static string WriteConfig(TempDirectory dir, int port, string mode = "Enforce")
-    {
-        var config = $$"""
-        {
-          "Mode": "{{mode}}",
-          "HomeJurisdictions": ["CN"],
-          "DataDirectory": "./data",
-          "Proxy": { "Listen": ["127.0.0.1:{{port}}"], "AllowedClients": ["127.0.0.0/8"],
-                     "AllowPrivateDestinations": ["127.0.0.2/32", "127.0.0.3/32"], "ConnectPorts": ["*"] },
-          "Geo": { "Database": "{{TestGeo}}",
-                   "Overrides": [ { "Network": "127.0.0.2/32", "Country": "US" }, { "Network": "127.0.0.3/32", "Country": "CN" } ] },
-          "Assessments": { "File": "./assessments.json" },
-          "Console": { "Listen": ["127.0.0.1:0"] }
-        }
-        """;
-        var path = dir.File("egressguard.json");
-        File.WriteAllText(path, config);
-        return path;
-    }
-
     [Fact]
     public async Task Run_ThenLedgerQuery_PrintsEveryTransferWithTheDocumentedFields()
     {
@@ -36,7 +14,7 @@ public sealed class CliTests
         await using var us = await LoopbackOrigin.StartAsync("127.0.0.2", "us-origin");
         await using var cn = await LoopbackOrigin.StartAsync("127.0.0.3", "cn-origin");
         var port = EgressGuardCli.FreePort();
-        var config = WriteConfig(dir, port);
+        var config = EgressGuardCli.WriteConfig(dir, port);
         var process = EgressGuardCli.Start(dir.Path, "run", "--config", config);
         try
         {
@@ -150,7 +128,7 @@ public sealed class CliTests
     public async Task ConfigCheck_AnEnvironmentOverride_IsValidatedLikeTheFile()
     {
         using var dir = new TempDirectory();
-        var path = WriteConfig(dir, 3128);
+        var path = EgressGuardCli.WriteConfig(dir, 3128);
 
         var result = await EgressGuardCli.RunWithEnvironmentAsync(dir.Path, new Dictionary<string, string> { ["EGRESSGUARD__Mode"] = "Sometimes" }, "config", "check", path);
 
@@ -162,7 +140,7 @@ public sealed class CliTests
     public async Task GeoLookup_PrintsCountryAndJurisdictionPerAddress()
     {
         using var dir = new TempDirectory();
-        var config = WriteConfig(dir, 3128);
+        var config = EgressGuardCli.WriteConfig(dir, 3128);
 
         var result = await EgressGuardCli.RunAsync(dir.Path, "geo", "lookup", "--config", config, "175.16.199.1", "81.2.69.142", "2001:2e0::1", "214.1.1.1", "127.0.0.2");
 
@@ -192,7 +170,7 @@ public sealed class CliTests
     public async Task AssessmentsImport_ValidFile_IsListed_AndAnInvalidFileChangesNothing()
     {
         using var dir = new TempDirectory();
-        var config = WriteConfig(dir, 3128);
+        var config = EgressGuardCli.WriteConfig(dir, 3128);
         File.WriteAllText(dir.File("good.json"), Assessments.One("SC-2026-001", "*.partner.example"));
         File.WriteAllText(dir.File("bad.json"), """[{"Id": "X", "Mechanism": "Handshake", "Destinations": ["300.0.0.0/8"], "Categories": ["*"], "ValidFrom": "2026-02-01", "ValidTo": "2026-01-01"}]""");
 

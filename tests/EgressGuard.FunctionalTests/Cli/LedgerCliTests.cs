@@ -10,28 +10,8 @@ namespace EgressGuard.FunctionalTests.Cli;
 /// <summary>The ledger as an auditor and an admin use it: the built program, real traffic, real files, kill -9.</summary>
 public sealed class LedgerCliTests
 {
-    private static string TestGeo => RepositoryPaths.Data("geoip", "GeoIP2-Country-Test.mmdb");
-
-    private static string WriteConfig(TempDirectory dir, int port)
-    {
-        var config = $$"""
-        {
-          "Mode": "Enforce",
-          "HomeJurisdictions": ["CN"],
-          "DataDirectory": "./data",
-          "Proxy": { "Listen": ["127.0.0.1:{{port}}"], "AllowedClients": ["127.0.0.0/8"],
-                     "AllowPrivateDestinations": ["127.0.0.2/32", "127.0.0.3/32"], "ConnectPorts": ["*"] },
-          "Geo": { "Database": "{{TestGeo}}",
-                   "Overrides": [ { "Network": "127.0.0.2/32", "Country": "US" }, { "Network": "127.0.0.3/32", "Country": "CN" } ] },
-          "Assessments": { "File": "./assessments.json" },
-          "Ledger": { "Origin": "egressguard.test/appliance-1", "CheckpointInterval": "1s" },
-          "Console": { "Listen": ["127.0.0.1:0"] }
-        }
-        """;
-        var path = dir.File("egressguard.json");
-        File.WriteAllText(path, config);
-        return path;
-    }
+    private static string WriteConfig(TempDirectory dir, int port) =>
+        EgressGuardCli.WriteConfig(dir, port, "\"Ledger\": { \"Origin\": \"egressguard.test/appliance-1\", \"CheckpointInterval\": \"1s\" }");
 
     [Fact]
     public async Task Run_ThenVerifyExportAndVerifyExport_AuditorWorkflowDetectsAnEditedLine()

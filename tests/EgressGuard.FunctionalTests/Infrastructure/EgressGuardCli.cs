@@ -16,6 +16,34 @@ internal static class EgressGuardCli
     public static Task<ProcessRunner.Result> RunWithEnvironmentAsync(string workingDirectory, IDictionary<string, string> environment, params string[] arguments) =>
         ProcessRunner.RunAsync("dotnet", [Dll, .. arguments], TimeSpan.FromSeconds(60), workingDirectory, environment);
 
+    /// <summary>
+    /// Writes <c>egressguard.json</c> for the built program: Enforce, proxy on 127.0.0.1:<paramref name="port"/>,
+    /// console on a free port, the MaxMind test database with 127.0.0.2 = US and 127.0.0.3 = CN, data and
+    /// assessments under <paramref name="dir"/>. <paramref name="extraSections"/> adds top-level sections
+    /// (JSON members, e.g. <c>"Ledger": { … }</c>). Returns the file's path.
+    /// </summary>
+    public static string WriteConfig(TempDirectory dir, int port, string? extraSections = null)
+    {
+        var testGeo = RepositoryPaths.Data("geoip", "GeoIP2-Country-Test.mmdb");
+        var extra = extraSections is null ? string.Empty : ",\n  " + extraSections;
+        var config = $$"""
+        {
+          "Mode": "Enforce",
+          "HomeJurisdictions": ["CN"],
+          "DataDirectory": "./data",
+          "Proxy": { "Listen": ["127.0.0.1:{{port}}"], "AllowedClients": ["127.0.0.0/8"],
+                     "AllowPrivateDestinations": ["127.0.0.2/32", "127.0.0.3/32"], "ConnectPorts": ["*"] },
+          "Geo": { "Database": "{{testGeo}}",
+                   "Overrides": [ { "Network": "127.0.0.2/32", "Country": "US" }, { "Network": "127.0.0.3/32", "Country": "CN" } ] },
+          "Assessments": { "File": "./assessments.json" },
+          "Console": { "Listen": ["127.0.0.1:0"] }{{extra}}
+        }
+        """;
+        var path = dir.File("egressguard.json");
+        File.WriteAllText(path, config);
+        return path;
+    }
+
     /// <summary>Starts <c>egressguard run</c> in the background.</summary>
     public static Process Start(string workingDirectory, params string[] arguments)
     {
