@@ -68,8 +68,9 @@ public sealed class TlsInterceptor
 
     /// <summary>
     /// Runs TLS toward the client on <paramref name="connection"/> (after <c>200 Connection Established</c>)
-    /// and then <paramref name="http"/> (Kestrel's HTTP pipeline) on the decrypted stream. A failed
-    /// handshake is remembered so the next connection to that host is spliced.
+    /// and then <paramref name="http"/> (Kestrel's HTTP pipeline) on the decrypted stream. A client
+    /// that refuses the certificate with a TLS alert, or times out, is remembered so its next
+    /// connection to that host is spliced; an abandoned handshake is only counted.
     /// </summary>
     public async Task RunAsync(ConnectionContext connection, ConnectionDelegate http, IPAddress client, string host, int port, SslStreamCertificateContext certificate, TimeSpan handshakeTimeout, IPAddress? destination = null)
     {
@@ -92,11 +93,22 @@ public sealed class TlsInterceptor
                 }
                 catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
                 {
-                    // A client that refuses our certificate sends an alert and/or closes the connection:
-                    // either way (and a stalled handshake too) its next connection to this host is spliced.
-                    _metrics.HandshakeFailed();
-                    _policy.HandshakeFailed(client, host);
-                    TlsLog.ClientHandshakeFailed(_logger, client, host, e.InnerException?.Message ?? e.Message, _settings.SpliceAfterFailure);
+                    // A client that says it refuses our certificate (a TLS alert: pinned app, no
+                    // appliance CA) or never sends a hello (a server-speaks-first protocol) gets its
+                    // next connections to this host spliced. A dropped or reset handshake is not a
+                    // refusal: remembering it would turn inspection off whenever a client gives up
+                    // mid-handshake (browsers' spare connections, load tools stopping).
+                    var failure = ClientHandshakeFailures.Classify(e, timeout.IsCancellationRequested && !connection.ConnectionClosed.IsCancellationRequested);
+                    _metrics.HandshakeFailed(failure);
+                    if (failure is ClientHandshakeFailure.CertificateRefused or ClientHandshakeFailure.TimedOut)
+                    {
+                        _policy.HandshakeFailed(client, host);
+                        TlsLog.ClientHandshakeFailed(_logger, client, host, e.InnerException?.Message ?? e.Message, _settings.SpliceAfterFailure);
+                    }
+                    else
+                    {
+                        TlsLog.ClientHandshakeAbandoned(_logger, client, host, failure, e.InnerException?.Message ?? e.Message);
+                    }
 
                     return;
                 }

@@ -9,6 +9,9 @@ internal static partial class TlsLog
     [LoggerMessage(1100, LogLevel.Warning, "Client {Client} refused the minted certificate for {Host} ({Problem}); its connections to {Host} are spliced (uninspected) for {Period}")]
     public static partial void ClientHandshakeFailed(ILogger logger, IPAddress client, string host, string problem, TimeSpan period);
 
+    [LoggerMessage(1104, LogLevel.Debug, "Client {Client} broke off the TLS handshake for {Host} ({Failure}: {Problem}); interception stays on")]
+    public static partial void ClientHandshakeAbandoned(ILogger logger, IPAddress client, string host, ClientHandshakeFailure failure, string problem);
+
     [LoggerMessage(1101, LogLevel.Debug, "Tunnel {Client} -> {Host}:{Port} spliced ({Why})")]
     public static partial void Spliced(ILogger logger, IPAddress client, string host, int port, string why);
 

@@ -20,7 +20,7 @@ public sealed class TlsMetrics
         var meter = meterFactory.Create(MeterName);
         _intercepted = meter.CreateCounter<long>("egressguard.tls.intercepted", "{connection}", "Client TLS connections terminated with a minted certificate.");
         _spliced = meter.CreateCounter<long>("egressguard.tls.spliced", "{connection}", "Tunnels spliced instead of intercepted, by reason (bypassed, handshake_failed, no_certificate).");
-        _handshakeFailures = meter.CreateCounter<long>("egressguard.tls.client_handshake_failures", "{handshake}", "Clients that refused the minted certificate or broke off the handshake.");
+        _handshakeFailures = meter.CreateCounter<long>("egressguard.tls.client_handshake_failures", "{handshake}", "Client handshakes with a minted certificate that failed, by outcome (certificate_refused, abandoned, timed_out).");
         _memoryFull = meter.CreateCounter<long>("egressguard.tls.failure_memory_full", "{event}", "Handshake failures not remembered because the memory was full.");
         _upstreamInvalid = meter.CreateCounter<long>("egressguard.tls.upstream_certificate_invalid", "{request}", "Requests refused because the upstream certificate did not validate.");
     }
@@ -37,8 +37,19 @@ public sealed class TlsMetrics
         }
     }
 
-    /// <summary>Counts a failed client handshake.</summary>
-    public void HandshakeFailed() => _handshakeFailures.Add(1);
+    /// <summary>Counts a failed client handshake, by outcome (certificate_refused, abandoned, timed_out).</summary>
+    public void HandshakeFailed(ClientHandshakeFailure failure)
+    {
+        if (_handshakeFailures.Enabled)
+        {
+            _handshakeFailures.Add(1, new KeyValuePair<string, object?>("outcome", failure switch
+            {
+                ClientHandshakeFailure.CertificateRefused => "certificate_refused",
+                ClientHandshakeFailure.TimedOut => "timed_out",
+                _ => "abandoned",
+            }));
+        }
+    }
 
     /// <summary>Counts a failure that could not be remembered.</summary>
     public void FailureMemoryFull() => _memoryFull.Add(1);

@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EgressGuard.FunctionalTests.Infrastructure;
+using EgressGuard.Ledger.Records;
 using EgressGuard.Policy.Decisions;
 using EgressGuard.Tests.Common;
 
@@ -147,6 +148,35 @@ public sealed class TlsInterceptionTests
         var after = await ProcessRunner.CurlAsync("--cacert", setup.Pki.PemPath, "-x", setup.Box.ProxyUrl, setup.Url("/hello"));
         Assert.Equal("hello from origin", after.StandardOutput);
         var record = await setup.Box.WaitForRecordAsync(r => r.Host == CnHost && r.Inspection == "Spliced");
+        Assert.Equal(TransferVerdict.Allow, record.Decision);
+    }
+
+    [Fact]
+    public async Task ClientDroppingAHandshake_DoesNotSwitchInterceptionOff()
+    {
+        await using var setup = await Setup.StartAsync(CnHost, "127.0.0.3");
+        using var applianceCa = X509CertificateLoader.LoadCertificateFromFile(setup.ApplianceCaPath);
+
+        // CONNECT, half a ClientHello, close: what a client that gives up (or a load tool stopping) does.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(setup.Box.Running.ProxyEndpoints[0], timeout.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT {CnHost}:{setup.Origin.Port} HTTP/1.1\r\nHost: {CnHost}:{setup.Origin.Port}\r\n\r\n"), timeout.Token);
+            Assert.StartsWith("HTTP/1.1 200", await ReadHeadAsync(stream, timeout.Token), StringComparison.Ordinal);
+            await stream.WriteAsync(new byte[] { 0x16, 0x03, 0x01, 0x00, 0xC8, 0x01, 0x00, 0x00, 0xC4, 0x03, 0x03 }, timeout.Token);
+        }
+
+        // The next connection is still intercepted: the minted certificate, and the request inside
+        // decided and recorded on its own (a spliced tunnel would be one Tunnel record).
+        await Task.Delay(200);
+        var seen = await HandshakeThroughProxyAsync(setup, CnHost);
+        Assert.Equal(applianceCa.Subject, seen.Issuer);
+        var after = await ProcessRunner.CurlAsync("--cacert", setup.ApplianceCaPath, "-x", setup.Box.ProxyUrl, setup.Url("/hello"));
+        Assert.Equal("hello from origin", after.StandardOutput);
+        var record = await setup.Box.WaitForRecordAsync(r => r.Host == CnHost && r.Kind == TransferKind.Http);
+        Assert.Equal("GET", record.Method);
         Assert.Equal(TransferVerdict.Allow, record.Decision);
     }
 
