@@ -59,11 +59,17 @@ public static class OriginalDestination
 
     /// <summary>
     /// A listening socket for <c>tproxy</c>: <c>IP_TRANSPARENT</c> set before bind so the kernel
-    /// delivers connections addressed to any IP (needs CAP_NET_ADMIN).
+    /// delivers connections addressed to any IP (needs CAP_NET_ADMIN). <c>[::]</c> is dual-stack,
+    /// as Kestrel's own listener on <c>[::]</c>: one socket takes tproxied IPv4 and IPv6.
     /// </summary>
     public static Socket CreateTransparentListenSocket(IPEndPoint endpoint)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (endpoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            socket.DualMode = true;
+        }
+
         try
         {
             Span<byte> one = stackalloc byte[4];

@@ -35,8 +35,8 @@ internal sealed class NamespaceOrigin : IDisposable
                 {
                     foreach (var port in new[] { 80, 443 })
                     {
-                        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                        socket.Bind(new IPEndPoint(IPAddress.Any, port));
+                        var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
+                        socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
                         socket.Listen(64);
                         _listeners.Add(socket);
                     }
@@ -110,6 +110,7 @@ internal sealed class NamespaceOrigin : IDisposable
             using (socket)
             {
                 var local = ((IPEndPoint)socket.LocalEndPoint!).Address;
+                local = local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local;
                 var first = new byte[1];
                 if (await socket.ReceiveAsync(first, SocketFlags.Peek, timeout.Token) == 0)
                 {
