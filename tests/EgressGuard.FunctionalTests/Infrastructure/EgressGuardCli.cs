@@ -45,16 +45,22 @@ internal static class EgressGuardCli
     }
 
     /// <summary>Starts <c>egressguard run</c> in the background.</summary>
-    public static Process Start(string workingDirectory, params string[] arguments)
+    public static Process Start(string workingDirectory, params string[] arguments) =>
+        Launch("dotnet", [Dll, .. arguments], workingDirectory);
+
+    /// <summary>Starts <c>egressguard</c> in the background inside network namespace <paramref name="netns"/> (<c>ip netns exec</c>).</summary>
+    public static Process StartInNamespace(string netns, string workingDirectory, params string[] arguments) =>
+        Launch("ip", ["netns", "exec", netns, "dotnet", Dll, .. arguments], workingDirectory);
+
+    private static Process Launch(string fileName, string[] arguments, string workingDirectory)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(Dll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

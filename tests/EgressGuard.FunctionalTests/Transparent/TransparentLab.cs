@@ -128,7 +128,7 @@ internal sealed class TransparentLab : IAsyncDisposable
               "Tls": { "Mode": "Intercept", "Bypass": ["us.example.test"], "UpstreamTrust": ["{{Pki.PemPath}}"] }
             }
             """);
-        _appliance = StartInNamespace(_box, _dir.Path, "run", "--config", _dir.File("egressguard.json"));
+        _appliance = EgressGuardCli.StartInNamespace(_box, _dir.Path, "run", "--config", _dir.File("egressguard.json"));
         await WaitForHealthAsync();
     }
 
@@ -136,22 +136,6 @@ internal sealed class TransparentLab : IAsyncDisposable
     {
         var result = await ProcessRunner.RunAsync("bash", ["-c", script], TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, "setup failed: " + result.StandardError + result.StandardOutput);
-    }
-
-    private static Process StartInNamespace(string netns, string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        foreach (var argument in (string[])["netns", "exec", netns, "dotnet", EgressGuardCli.Dll, .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private async Task WaitForHealthAsync()
