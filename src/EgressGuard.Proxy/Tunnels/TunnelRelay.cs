@@ -11,8 +11,11 @@ namespace EgressGuard.Proxy.Tunnels;
 /// </summary>
 public static class TunnelRelay
 {
-    // Large enough that bulk transfers move in few syscalls; the pipe rents it and returns it once sent.
+    // A receive that filled its buffer (a bulk transfer) is followed by a larger one, so bulk data
+    // moves in few syscalls; the pipe rents the buffer and returns it once sent. Interactive traffic
+    // (reads that do not fill 16 KiB) never holds more.
     private const int ReceiveSize = 16 * 1024;
+    private const int BulkReceiveSize = 64 * 1024;
 
     /// <summary>Runs the tunnel until either side closes, an error, the idle timeout, or <paramref name="cancellationToken"/>.</summary>
     public static async Task<TunnelResult> RunAsync(IDuplexPipe client, Socket origin, TimeSpan idleTimeout, CancellationToken cancellationToken)
@@ -83,7 +86,7 @@ public static class TunnelRelay
                     await origin.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
                 }
 
-                var memory = output.GetMemory(ReceiveSize);
+                var memory = output.GetMemory(lastFilled ? BulkReceiveSize : ReceiveSize);
                 var read = await origin.ReceiveAsync(memory, SocketFlags.None, cancellationToken);
                 if (read == 0)
                 {

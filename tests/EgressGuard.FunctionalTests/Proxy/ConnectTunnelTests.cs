@@ -47,6 +47,27 @@ public sealed class ConnectTunnelTests
     }
 
     [Fact]
+    public async Task Connect_BulkTransferBothWays_ArrivesByteForByte()
+    {
+        // 24 MiB of random bytes up and the same echoed down: the bulk paths of the relay (64 KiB
+        // reads after a full one, 16 KiB and a zero-byte wait otherwise) and the transport's 64 KiB blocks.
+        await using var origin = await LoopbackOrigin.StartAsync("127.0.0.2", "us-tls", tls: true);
+        await using var box = await ApplianceUnderTest.StartAsync(assessmentsJson: Assessments.One("SC-9", "127.0.0.2/32"));
+        using var dir = new TempDirectory();
+        var payload = new byte[24 * 1024 * 1024];
+        Random.Shared.NextBytes(payload);
+        await File.WriteAllBytesAsync(dir.File("up.bin"), payload);
+
+        var result = await ProcessRunner.CurlAsync("-k", "-p", "-sS", "-x", box.ProxyUrl, "-H", "Expect:", "-H", "Content-Type: application/octet-stream",
+            "--data-binary", "@" + dir.File("up.bin"), "-o", dir.File("down.bin"), origin.BaseUrl + "/echo");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(payload), System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(dir.File("down.bin"))));
+        var record = await box.WaitForRecordAsync(r => r.Kind == TransferKind.Tunnel);
+        Assert.True(record.BytesUp > payload.Length && record.BytesDown > payload.Length, $"counted {record.BytesUp} up, {record.BytesDown} down");
+    }
+
+    [Fact]
     public async Task Connect_InMonitorMode_TunnelsAndRecordsReport()
     {
         await using var origin = await LoopbackOrigin.StartAsync("127.0.0.4", "hk-tls", tls: true);
