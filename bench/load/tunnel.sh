@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# CONNECT tunnel bulk throughput on loopback (DESIGN.md: ≥ 80 % of a direct loopback copy):
+# curl moves SIZE_MB of bytes to and from an nginx origin on 127.0.0.3, directly and through an
+# EgressGuard CONNECT tunnel (`curl -p -x`), ROUNDS times each, interleaved. Prints a markdown
+# table: MB/s per direction, the tunnel/direct ratio, and EgressGuard's CPU seconds per GiB
+# relayed. Knobs: SIZE_MB=1024, ROUNDS=3, EGRESSGUARD_DIR (a published egressguard to reuse),
+# KEEP_WORK=1, WAIT_IDLE_MINUTES=0.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+SIZE_MB="${SIZE_MB:-1024}"
+ROUNDS="${ROUNDS:-3}"
+WAIT_IDLE_MINUTES="${WAIT_IDLE_MINUTES:-0}"
+ORIGIN_ADDRESS=127.0.0.3
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx missing (apt-get install -y nginx)"
+command -v curl >/dev/null || die "curl missing"
+export PATH="$PATH:/usr/sbin:/sbin"
+
+ORIGIN_PORT="$(free_port)"
+EGRESSGUARD_PORT="$(free_port)"
+mkdir -p "$work/www" "$work/egressguard"
+head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom >"$work/www/blob"
+cat >"$work/nginx.conf" <<CONF
+daemon off; master_process on; worker_processes 1; pid $work/nginx.pid; error_log $work/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off; client_body_temp_path $work/body;
+  server {
+    listen $ORIGIN_ADDRESS:$ORIGIN_PORT; root $work/www; client_max_body_size 0;
+    location = /blob { }
+    location = /upload { return 200 "ok\n"; }
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -e "$work/error.log" &
+nginx_pid=$!
+started+=("$nginx_pid")
+origin="http://$ORIGIN_ADDRESS:$ORIGIN_PORT"
+wait_http nginx "$nginx_pid" "$work/error.log" "$origin/upload" || die "nginx did not start"
+
+publish_egressguard
+cat >"$work/egressguard/egressguard.json" <<CONF
+{ "Mode": "Enforce", "DataDirectory": "./data",
+  "Proxy": { "Listen": ["127.0.0.1:$EGRESSGUARD_PORT"], "AllowedClients": ["127.0.0.0/8"],
+             "AllowPrivateDestinations": ["$ORIGIN_ADDRESS/32"], "ConnectPorts": [$ORIGIN_PORT] },
+  "Geo": { "Database": "$GEO_DATABASE", "Overrides": [ { "Network": "$ORIGIN_ADDRESS/32", "Country": "CN" } ] },
+  "Console": { "Enabled": false }, "Logging": { "LogLevel": { "Default": "Warning" } } }
+CONF
+(cd "$work/egressguard" && exec "$EGRESSGUARD_DIR/egressguard" run --config "$work/egressguard/egressguard.json") >"$work/egressguard/stdout.log" 2>&1 &
+egressguard_pid=$!
+started+=("$egressguard_pid")
+wait_http egressguard "$egressguard_pid" "$work/egressguard/stdout.log" "http://127.0.0.1:$EGRESSGUARD_PORT/healthz" || die "egressguard did not start"
+proxy=(-p -x "http://127.0.0.1:$EGRESSGUARD_PORT")
+
+# one DIRECTION VIA: prints "MB/s proxy-ticks"
+one() {
+  local via=() t0 t1 speed
+  [ "$2" = tunnel ] && via=("${proxy[@]}")
+  t0="$(ticks "$egressguard_pid")"
+  if [ "$1" = up ]; then
+    speed="$(curl -sS "${via[@]}" -o /dev/null -H 'Expect:' -w '%{speed_upload}' -T "$work/www/blob" "$origin/upload")"
+  else
+    speed="$(curl -sS "${via[@]}" -o /dev/null -w '%{speed_download}' "$origin/blob")"
+  fi
+  t1="$(ticks "$egressguard_pid")"
+  echo "$speed $((t1 - t0))"
+}
+
+((WAIT_IDLE_MINUTES > 0)) && wait_idle "$WAIT_IDLE_MINUTES"
+for round in $(seq "$ROUNDS"); do
+  for dir in up down; do
+    for via in direct tunnel; do
+      r="$(one "$dir" "$via")"
+      echo "$r" >>"$work/$dir-$via.all"
+      log "round $round: $dir $via: $r"
+    done
+  done
+done
+
+echo "### CONNECT tunnel bulk throughput: $SIZE_MB MiB per transfer, median of $ROUNDS rounds"
+echo
+echo "| direction | direct MB/s | tunnel MB/s | tunnel / direct | target ≥ 0.80 | EgressGuard CPU s per GiB | MB/s of each round (direct; tunnel) |"
+echo "| --- | ---: | ---: | ---: | --- | ---: | --- |"
+for dir in up down; do
+  med() { sort -g -k1,1 "$work/$dir-$1.all" | sed -n "$(((ROUNDS + 1) / 2))p"; }
+  all() { awk '{ printf "%s%.0f", (NR > 1 ? ", " : ""), $1 / 1e6 }' "$work/$dir-$1.all"; }
+  read -r d _ < <(med direct); read -r t tt < <(med tunnel)
+  awk -v d="$d" -v t="$t" -v tt="$tt" -v hz="$clk_tck" -v mb="$SIZE_MB" -v dir="$dir" -v ad="$(all direct)" -v at="$(all tunnel)" \
+    'BEGIN { r = t / d; printf "| %s (%s) | %.0f | %.0f | %.2f | %s | %.2f | %s; %s |\n", dir, (dir == "up" ? "client → origin" : "origin → client"), d / 1e6, t / 1e6, r, (r >= 0.8 ? "met" : "missed"), tt / hz / (mb / 1024), ad, at }'
+done
+echo
+echo "Direct: curl ↔ nginx on loopback (downloads with sendfile). Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
