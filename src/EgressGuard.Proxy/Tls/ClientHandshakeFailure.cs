@@ -1,21 +1,23 @@
-using System.Security.Authentication;
-
 namespace EgressGuard.Proxy.Tls;
 
 /// <summary>Why a client's TLS handshake with a minted certificate did not complete.</summary>
 public enum ClientHandshakeFailure
 {
     /// <summary>
-    /// The client said, with a TLS alert, that it does not accept the certificate (unknown CA, bad,
-    /// unsupported, unknown, revoked or expired certificate): a pinned app or a client without the
-    /// appliance CA. Remembered: that client's next connections to that host are spliced for a while.
+    /// The client refused the certificate: it said so with a TLS alert (unknown CA, bad,
+    /// unsupported, unknown, revoked or expired certificate), or it closed or reset the connection
+    /// after its ClientHello — once our certificate was on its way — without ever having completed
+    /// a handshake with us for that host lately (a pinned app, a client without the appliance CA;
+    /// many close without an alert, and a reset loses the alert). Remembered: that client's next
+    /// connections to that host are spliced for a while.
     /// </summary>
     CertificateRefused,
 
     /// <summary>
-    /// The connection ended or broke without such an alert (closed, reset, a malformed hello): a
-    /// client that gave up, a browser's spare pre-connection, a benchmark tool stopping. Not
-    /// remembered — otherwise anyone could switch inspection off by dropping one handshake.
+    /// The connection ended without a refusal: closed or broken before the ClientHello was
+    /// complete, or by a client that has accepted our certificate for that host lately (a browser's
+    /// spare connection, a load tool stopping). Not remembered — otherwise anyone could switch
+    /// inspection off by dropping one handshake.
     /// </summary>
     Abandoned,
 
@@ -25,6 +27,12 @@ public enum ClientHandshakeFailure
     /// the next connection is spliced and that protocol works.
     /// </summary>
     TimedOut,
+
+    /// <summary>
+    /// The ClientHello's SNI names another host than the one the tunnel was decided for (domain
+    /// fronting at the TLS layer). Refused; not remembered, so it never leads to a splice.
+    /// </summary>
+    SniMismatch,
 }
 
 /// <summary>Sorts a failed server-side handshake into a <see cref="ClientHandshakeFailure"/>.</summary>
@@ -45,30 +53,29 @@ public static class ClientHandshakeFailures
     ];
 
     /// <summary>
-    /// Classifies the exception <c>AuthenticateAsServerAsync</c> threw; <paramref name="timedOut"/>
-    /// says whether the handshake timer (not the connection closing) cancelled it.
+    /// Classifies the exception <c>AuthenticateAsServerAsync</c> threw. <paramref name="timedOut"/>:
+    /// the handshake timer (not the connection closing) cancelled it; <paramref name="helloReceived"/>:
+    /// the ClientHello was complete, so the client could see our certificate;
+    /// <paramref name="acceptedRecently"/>: this client completed a handshake with us for this host lately.
     /// </summary>
-    public static ClientHandshakeFailure Classify(Exception exception, bool timedOut)
+    public static ClientHandshakeFailure Classify(Exception exception, bool timedOut, bool helloReceived, bool acceptedRecently)
     {
-        if (exception is OperationCanceledException)
+        if (exception is OperationCanceledException && timedOut)
         {
-            return timedOut ? ClientHandshakeFailure.TimedOut : ClientHandshakeFailure.Abandoned;
+            return ClientHandshakeFailure.TimedOut;
         }
 
-        if (exception is AuthenticationException)
+        for (var e = exception; e is not null; e = e.InnerException)
         {
-            for (var e = exception; e is not null; e = e.InnerException)
+            foreach (var alert in RefusalAlerts)
             {
-                foreach (var alert in RefusalAlerts)
+                if (e.Message.Contains(alert, StringComparison.OrdinalIgnoreCase))
                 {
-                    if (e.Message.Contains(alert, StringComparison.OrdinalIgnoreCase))
-                    {
-                        return ClientHandshakeFailure.CertificateRefused;
-                    }
+                    return ClientHandshakeFailure.CertificateRefused;
                 }
             }
         }
 
-        return ClientHandshakeFailure.Abandoned;
+        return helloReceived && !acceptedRecently ? ClientHandshakeFailure.CertificateRefused : ClientHandshakeFailure.Abandoned;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using EgressGuard.Policy.Networks;
 using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Connections;
@@ -25,6 +26,10 @@ public sealed class TlsInterceptor
     private readonly TlsMetrics _metrics;
     private readonly ILogger _logger;
 
+    // (client, host) pairs that completed a handshake with a minted certificate lately: such a client
+    // accepts our certificate, so its dropped handshakes are not refusals.
+    private readonly HandshakeFailureMemory _accepted;
+
     /// <summary>Creates the interceptor.</summary>
     public TlsInterceptor(LeafCertificateCache certificates, IInterceptionPolicy policy, TlsSettings settings, TlsMetrics metrics, ILoggerFactory loggerFactory)
     {
@@ -33,6 +38,7 @@ public sealed class TlsInterceptor
         _settings = settings;
         _metrics = metrics;
         _logger = loggerFactory.CreateLogger("EgressGuard.Proxy.Tls");
+        _accepted = new HandshakeFailureMemory(TimeProvider.System, settings.SpliceAfterFailure, 100_000);
     }
 
     /// <summary>The seam that decides interception.</summary>
@@ -78,27 +84,43 @@ public sealed class TlsInterceptor
         var ssl = new SslStream(new DuplexPipeStream(originalTransport), leaveInnerStreamOpen: false);
         try
         {
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+            // Only the timer cancels the handshake, not the connection closing: a client that refuses our
+            // certificate sends its alert and closes at once, and the alert must be read, not raced.
+            using (var timeout = new CancellationTokenSource())
             {
                 timeout.CancelAfter(handshakeTimeout);
+                HandshakeState? handshake = null;
                 try
                 {
-                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                    // The options are chosen once the ClientHello is in: its SNI must name the host the
+                    // tunnel was decided for (the leaf is minted for exactly that name).
+                    var options = new SslServerAuthenticationOptions
                     {
                         ServerCertificateContext = certificate,
                         ApplicationProtocols = Alpn,
                         ClientCertificateRequired = false,
                         CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-                    }, timeout.Token);
+                    };
+                    await ssl.AuthenticateAsServerAsync(
+                        static (_, hello, state, _) => ((HandshakeState)state!).Check(hello.ServerName),
+                        handshake = new HandshakeState(host, options),
+                        timeout.Token);
+                }
+                catch (Exception e) when (SniMismatchException.In(e) is { } mismatch)
+                {
+                    // Domain fronting at the TLS layer: a tunnel decided for one name, a hello for another.
+                    // Refused and counted, not remembered (splicing it later would let the other name through).
+                    _metrics.HandshakeFailed(ClientHandshakeFailure.SniMismatch);
+                    TlsLog.SniMismatch(_logger, client, host, mismatch.ServerName);
+                    return;
                 }
                 catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
                 {
-                    // A client that says it refuses our certificate (a TLS alert: pinned app, no
-                    // appliance CA) or never sends a hello (a server-speaks-first protocol) gets its
-                    // next connections to this host spliced. A dropped or reset handshake is not a
-                    // refusal: remembering it would turn inspection off whenever a client gives up
-                    // mid-handshake (browsers' spare connections, load tools stopping).
-                    var failure = ClientHandshakeFailures.Classify(e, timeout.IsCancellationRequested && !connection.ConnectionClosed.IsCancellationRequested);
+                    // A client that refuses our certificate (a TLS alert, or closing once it has seen it)
+                    // or never sends a hello (a server-speaks-first protocol) gets its next connections
+                    // to this host spliced; a client that completed a handshake with us for this host
+                    // lately and now drops one (browsers' spare connections, load tools stopping) does not.
+                    var failure = ClientHandshakeFailures.Classify(e, timeout.IsCancellationRequested, handshake?.HelloReceived == true, _accepted.IsRemembered(client, host));
                     _metrics.HandshakeFailed(failure);
                     if (failure is ClientHandshakeFailure.CertificateRefused or ClientHandshakeFailure.TimedOut)
                     {
@@ -115,6 +137,11 @@ public sealed class TlsInterceptor
             }
 
             _metrics.Intercepted();
+            if (!_accepted.IsRemembered(client, host) && !_accepted.Remember(client, host))
+            {
+                _metrics.FailureMemoryFull();
+            }
+
             var feature = new InterceptedTlsFeature(host, port, ssl.NegotiatedApplicationProtocol.Protocol, destination);
             connection.Features.Set<ITlsConnectionFeature>(feature);
             connection.Features.Set<ITlsApplicationProtocolFeature>(feature);
@@ -126,6 +153,43 @@ public sealed class TlsInterceptor
         {
             connection.Transport = originalTransport;
             await ssl.DisposeAsync();
+        }
+    }
+
+    /// <summary>What the ClientHello callback needs: the decided host and the options to answer with.</summary>
+    private sealed class HandshakeState(string host, SslServerAuthenticationOptions options)
+    {
+        /// <summary>The ClientHello arrived, so our certificate was sent (or on its way).</summary>
+        public bool HelloReceived { get; private set; }
+
+        public ValueTask<SslServerAuthenticationOptions> Check(string? serverName)
+        {
+            if (!string.IsNullOrEmpty(serverName) && !string.Equals(HostName.Normalize(serverName), host, StringComparison.Ordinal))
+            {
+                throw new SniMismatchException(serverName);
+            }
+
+            HelloReceived = true;
+            return ValueTask.FromResult(options);
+        }
+    }
+
+    /// <summary>The client's SNI names another host than the tunnel's.</summary>
+    private sealed class SniMismatchException(string serverName) : Exception("SNI " + serverName + " does not name the tunnel's host")
+    {
+        public string ServerName { get; } = serverName;
+
+        public static SniMismatchException? In(Exception e)
+        {
+            for (Exception? x = e; x is not null; x = x.InnerException)
+            {
+                if (x is SniMismatchException mismatch)
+                {
+                    return mismatch;
+                }
+            }
+
+            return null;
         }
     }
 }

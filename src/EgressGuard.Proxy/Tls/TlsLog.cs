@@ -12,6 +12,9 @@ internal static partial class TlsLog
     [LoggerMessage(1104, LogLevel.Debug, "Client {Client} broke off the TLS handshake for {Host} ({Failure}: {Problem}); interception stays on")]
     public static partial void ClientHandshakeAbandoned(ILogger logger, IPAddress client, string host, ClientHandshakeFailure failure, string problem);
 
+    [LoggerMessage(1105, LogLevel.Warning, "Client {Client} opened a tunnel to {Host} but asked TLS for {ServerName}; handshake refused")]
+    public static partial void SniMismatch(ILogger logger, IPAddress client, string host, string serverName);
+
     [LoggerMessage(1101, LogLevel.Debug, "Tunnel {Client} -> {Host}:{Port} spliced ({Why})")]
     public static partial void Spliced(ILogger logger, IPAddress client, string host, int port, string why);
 

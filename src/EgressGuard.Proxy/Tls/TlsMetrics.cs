@@ -20,7 +20,7 @@ public sealed class TlsMetrics
         var meter = meterFactory.Create(MeterName);
         _intercepted = meter.CreateCounter<long>("egressguard.tls.intercepted", "{connection}", "Client TLS connections terminated with a minted certificate.");
         _spliced = meter.CreateCounter<long>("egressguard.tls.spliced", "{connection}", "Tunnels spliced instead of intercepted, by reason (bypassed, handshake_failed, no_certificate).");
-        _handshakeFailures = meter.CreateCounter<long>("egressguard.tls.client_handshake_failures", "{handshake}", "Client handshakes with a minted certificate that failed, by outcome (certificate_refused, abandoned, timed_out).");
+        _handshakeFailures = meter.CreateCounter<long>("egressguard.tls.client_handshake_failures", "{handshake}", "Client handshakes with a minted certificate that failed, by outcome (certificate_refused, abandoned, timed_out, sni_mismatch).");
         _memoryFull = meter.CreateCounter<long>("egressguard.tls.failure_memory_full", "{event}", "Handshake failures not remembered because the memory was full.");
         _upstreamInvalid = meter.CreateCounter<long>("egressguard.tls.upstream_certificate_invalid", "{request}", "Requests refused because the upstream certificate did not validate.");
     }
@@ -37,7 +37,7 @@ public sealed class TlsMetrics
         }
     }
 
-    /// <summary>Counts a failed client handshake, by outcome (certificate_refused, abandoned, timed_out).</summary>
+    /// <summary>Counts a failed client handshake, by outcome (certificate_refused, abandoned, timed_out, sni_mismatch).</summary>
     public void HandshakeFailed(ClientHandshakeFailure failure)
     {
         if (_handshakeFailures.Enabled)
@@ -46,6 +46,7 @@ public sealed class TlsMetrics
             {
                 ClientHandshakeFailure.CertificateRefused => "certificate_refused",
                 ClientHandshakeFailure.TimedOut => "timed_out",
+                ClientHandshakeFailure.SniMismatch => "sni_mismatch",
                 _ => "abandoned",
             }));
         }

@@ -181,6 +181,22 @@ public sealed class TlsInterceptionTests
     }
 
     [Fact]
+    public async Task HelloNamingAnotherHostThanTheTunnel_IsRefusedAndNeverSpliced()
+    {
+        await using var setup = await Setup.StartAsync(CnHost, "127.0.0.3");
+        using var applianceCa = X509CertificateLoader.LoadCertificateFromFile(setup.ApplianceCaPath);
+
+        // Domain fronting at the TLS layer: CONNECT to the decided host, SNI for another one. The
+        // client here accepts any certificate, so only the box can make this handshake fail.
+        await Assert.ThrowsAnyAsync<Exception>(() => HandshakeThroughProxyAsync(setup, CnHost, serverName: "fronted.example.test"));
+        await Assert.ThrowsAnyAsync<Exception>(() => HandshakeThroughProxyAsync(setup, CnHost, serverName: "fronted.example.test"));
+
+        // Not taken for a pinning client: the next honest connection is still intercepted.
+        var seen = await HandshakeThroughProxyAsync(setup, CnHost);
+        Assert.Equal(applianceCa.Subject, seen.Issuer);
+    }
+
+    [Fact]
     public async Task InterceptedTunnel_ShowsACertificateMintedForTheHostByTheApplianceCa()
     {
         await using var setup = await Setup.StartAsync(CnHost, "127.0.0.3");
@@ -208,7 +224,7 @@ public sealed class TlsInterceptionTests
     }
 
     /// <summary>CONNECT by hand, then a TLS handshake that accepts any certificate and returns the one it was shown.</summary>
-    private static async Task<X509Certificate2> HandshakeThroughProxyAsync(Setup setup, string host)
+    private static async Task<X509Certificate2> HandshakeThroughProxyAsync(Setup setup, string host, string? serverName = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var client = new TcpClient();
@@ -223,7 +239,7 @@ public sealed class TlsInterceptionTests
             seen = X509CertificateLoader.LoadCertificate(certificate!.GetRawCertData());
             return true;
         });
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, timeout.Token);
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = serverName ?? host }, timeout.Token);
         return seen!;
     }
 
