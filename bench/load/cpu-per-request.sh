@@ -142,10 +142,14 @@ log "targets: ${targets[*]} (origin $origin, inspection $INSPECTION)"
 # --- measurement --------------------------------------------------------------------------------
 clk_tck="$(getconf CLK_TCK)"
 ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+# Context switches of every thread of the process (voluntary + involuntary): each is a thread that
+# went to sleep or was preempted — hand-offs between threads show up here, whatever the load.
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s + 0 }'; }
 
-# run TARGET SCENARIO OUT HEY-ARGS...: one hey run; appends "cpu_us_per_request bytes_per_request rps ok" to OUT.
+# run TARGET SCENARIO OUT HEY-ARGS...: one hey run; appends
+# "cpu_us_per_request bytes_per_request rps ok context_switches_per_request" to OUT.
 run() {
-  local target="$1" scenario="$2" out="$3" pid t0 t1 cpid=""
+  local target="$1" scenario="$2" out="$3" pid t0 t1 x0 x1 cpid=""
   shift 3
   pid="${PID[$target]}"
   local args=(-x "${PROXY[$target]}")
@@ -159,9 +163,9 @@ run() {
     cpid=$!
     sleep 4 # session up and idle samples taken before the requests start
   fi
-  t0="$(ticks "$pid")"
+  t0="$(ticks "$pid")"; x0="$(switches "$pid")"
   hey "$@" "${args[@]}" "$url" >"$out.hey.txt" 2>&1
-  t1="$(ticks "$pid")"
+  t1="$(ticks "$pid")"; x1="$(switches "$pid")"
   [ -n "$cpid" ] && wait "$cpid" 2>/dev/null || true
   [ "$out" != "$work/warm" ] || return 0
   local ok rps bytes=""
@@ -173,8 +177,8 @@ run() {
   # smallest sample is taken as that floor and subtracted from every sample.
   [ -f "$out.counters.csv" ] && bytes="$(awk -F, 'tolower($0) ~ /total_allocated/ { v[++n] = $NF; if (n == 1 || $NF < m) m = $NF }
     END { for (i = 1; i <= n; i++) s += v[i] - m; if (n) printf "%.0f", s }' "$out.counters.csv")"
-  awk -v t="$((t1 - t0))" -v hz="$clk_tck" -v ok="$ok" -v rps="$rps" -v b="$bytes" \
-    'BEGIN { printf "%.1f %s %s %d\n", ok ? t / hz / ok * 1e6 : 0, (b != "" && ok ? sprintf("%.0f", b / ok) : "-"), rps, ok }' >>"$out"
+  awk -v t="$((t1 - t0))" -v hz="$clk_tck" -v ok="$ok" -v rps="$rps" -v b="$bytes" -v x="$((x1 - x0))" \
+    'BEGIN { printf "%.1f %s %s %d %.2f\n", ok ? t / hz / ok * 1e6 : 0, (b != "" && ok ? sprintf("%.0f", b / ok) : "-"), rps, ok, ok ? x / ok : 0 }' >>"$out"
 }
 
 for scenario in $SCENARIOS; do
@@ -188,21 +192,21 @@ for round in $(seq "$ROUNDS"); do
   for scenario in $SCENARIOS; do
     for target in "${targets[@]}"; do
       run "$target" "$scenario" "$work/$scenario-$target" -z "${DURATION}s" -c "$C"
-      log "round $round/$ROUNDS $scenario via $target: $(tail -1 "$work/$scenario-$target")  (µs CPU/request, B/request, requests/s, 200s)"
+      log "round $round/$ROUNDS $scenario via $target: $(tail -1 "$work/$scenario-$target")  (µs CPU/request, B/request, requests/s, 200s, context switches/request)"
     done
   done
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo "| scenario | target | CPU µs/request (median) | each round | bytes allocated/request (median) | each round | requests/s (median, load-dependent) |"
-echo "| --- | --- | ---: | --- | ---: | --- | ---: |"
+echo "| scenario | target | CPU µs/request (median) | each round | bytes allocated/request (median) | each round | context switches/request (median) | requests/s (median, load-dependent) |"
+echo "| --- | --- | ---: | --- | ---: | --- | ---: | ---: |"
 med() { sort -g | sed -n "$(((ROUNDS + 1) / 2))p"; }
 for scenario in $SCENARIOS; do
   for target in "${targets[@]}"; do
     f="$work/$scenario-$target"
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$scenario" "$target" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$scenario" "$target" \
       "$(cut -d' ' -f1 "$f" | med)" "$(cut -d' ' -f1 "$f" | paste -sd' ')" \
-      "$(cut -d' ' -f2 "$f" | med)" "$(cut -d' ' -f2 "$f" | paste -sd' ')" "$(cut -d' ' -f3 "$f" | med)"
+      "$(cut -d' ' -f2 "$f" | med)" "$(cut -d' ' -f2 "$f" | paste -sd' ')" "$(cut -d' ' -f5 "$f" | med)" "$(cut -d' ' -f3 "$f" | med)"
   done
 done
 echo
