@@ -55,7 +55,7 @@ public sealed class FlowDecider
     public FlowDecision RefuseClient(IPAddress client)
     {
         var now = _time.GetUtcNow();
-        return new FlowDecision(Guid.CreateVersion7(now), now, _policy.Current, client, string.Empty, 0, null, null,
+        return new FlowDecision(ReferenceIds.NewVersion7(now), now, _policy.Current, client, string.Empty, 0, null, null,
             new TransferDecision(TransferVerdict.Block, ReasonCode.ClientNotAllowed, false, null));
     }
 
@@ -69,7 +69,7 @@ public sealed class FlowDecider
     {
         var policy = _policy.Current;
         var now = _time.GetUtcNow();
-        var id = Guid.CreateVersion7(now);
+        var id = ReferenceIds.NewVersion7(now);
         host = HostName.Normalize(host);
         if (!policy.AllowedClients.Contains(client))
         {

@@ -47,11 +47,18 @@ public sealed class CountingStream : Stream
     }
 
     /// <inheritdoc />
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await _inner.ReadAsync(buffer, cancellationToken);
-        BytesRead += n;
-        return n;
+        // Synchronous completion (data already buffered by Kestrel) skips the async machinery.
+        var pending = _inner.ReadAsync(buffer, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            var n = pending.Result;
+            BytesRead += n;
+            return new ValueTask<int>(n);
+        }
+
+        return AwaitReadAsync(pending);
     }
 
     /// <inheritdoc />
@@ -66,10 +73,17 @@ public sealed class CountingStream : Stream
     }
 
     /// <inheritdoc />
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await _inner.WriteAsync(buffer, cancellationToken);
-        BytesWritten += buffer.Length;
+        var pending = _inner.WriteAsync(buffer, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult(); // completes the (possibly pooled) operation
+            BytesWritten += buffer.Length;
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitWriteAsync(pending, buffer.Length);
     }
 
     /// <inheritdoc />
@@ -81,4 +95,17 @@ public sealed class CountingStream : Stream
 
     /// <inheritdoc />
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    private async ValueTask<int> AwaitReadAsync(ValueTask<int> pending)
+    {
+        var n = await pending;
+        BytesRead += n;
+        return n;
+    }
+
+    private async ValueTask AwaitWriteAsync(ValueTask pending, int length)
+    {
+        await pending;
+        BytesWritten += length;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using EgressGuard.Inspection;
 using EgressGuard.Ledger.Records;
@@ -91,7 +90,33 @@ public sealed class ForwardProxyMiddleware
         var flow = await _services.DecideAsync(client, host, port, tunnel: false, aborted, transparent?.Destination ?? intercepted?.Destination);
 
         var inspect = _services.Settings.InspectionEnabled && _scanner is not null && flow.Decision.Outbound && IsContentDependent(flow.Decision.Reason);
-        if (!inspect)
+        RequestInspection? inspection = null;
+        FlowDecision? destinationOnly = null;
+        if (inspect)
+        {
+            try
+            {
+                inspection = await RequestInspection.StartAsync(context, _scanner!, _services.Settings.MaxHoldBytes, aborted);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // The client went away or sent a malformed body (bad chunking) before the hold window
+                // filled: nothing was forwarded, so there is no transfer to record.
+                if (!aborted.IsCancellationRequested && !context.Response.HasStarted)
+                {
+                    await WritePlainAsync(context, StatusCodes.Status400BadRequest, "malformed request body\n");
+                }
+
+                return;
+            }
+
+            destinationOnly = flow;
+            flow = _services.Decider.Redecide(destinationOnly, inspection.Findings, inspection.State);
+        }
+
+        // Forwarding stays in this method (not a helper awaited from here): one async state machine
+        // per request instead of two.
+        try
         {
             if (!flow.Decision.Proceeds)
             {
@@ -99,39 +124,64 @@ public sealed class ForwardProxyMiddleware
                 return;
             }
 
-            await ForwardAsync(context, flow, authority, null);
-            return;
-        }
-
-        RequestInspection inspection;
-        try
-        {
-            inspection = await RequestInspection.StartAsync(context, _scanner!, _services.Settings.MaxHoldBytes, aborted);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
-        {
-            // The client went away or sent a malformed body (bad chunking) before the hold window
-            // filled: nothing was forwarded, so there is no transfer to record.
-            if (!aborted.IsCancellationRequested && !context.Response.HasStarted)
+            if (inspection is not null)
             {
-                await WritePlainAsync(context, StatusCodes.Status400BadRequest, "malformed request body\n");
+                // The late-finding check is only built when the body streams on past the hold window
+                // (a capturing lambda here would allocate its closure on every request, GETs included).
+                context.Request.Body = inspection.BodyComplete
+                    ? inspection.BodyForForwarding(context.Request.Body, null)
+                    : inspection.BodyForForwarding(context.Request.Body, new LateFindingCheck(_services.Decider, destinationOnly!, inspection).ShouldStop);
             }
 
-            return;
-        }
+            var requestBody = new CountingStream(context.Request.Body);
+            var responseBody = new CountingStream(context.Response.Body);
+            context.Request.Body = requestBody;
+            context.Response.Body = responseBody;
+            context.Features.Set(new ForwardState(authority));
 
-        using var held = inspection;
-        var destinationOnly = flow;
-        flow = _services.Decider.Redecide(destinationOnly, inspection.Findings, inspection.State);
-        if (!flow.Decision.Proceeds)
+            var destinationPrefix = DestinationPrefix.For(flow.Destination!, flow.Port, https: intercepted is not null);
+            var error = await _forwarder.SendAsync(context, destinationPrefix, _upstream, _requestConfig, ForwardTransformer.Instance);
+            if (error != ForwarderError.None && InterceptedRequest.IsUpstreamCertificateFailure(context))
+            {
+                // Never trusted silently: the upstream's certificate did not validate, so nothing was sent.
+                flow = flow with { Decision = flow.Decision with { Verdict = TransferVerdict.Block, Reason = ReasonCode.UpstreamCertificateInvalid } };
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.Clear();
+                    await WriteBlockPageAsync(context, flow, StatusCodes.Status403Forbidden);
+                }
+
+                await _services.RecordAsync(_services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, StatusCodes.Status403Forbidden, 0, 0));
+                return;
+            }
+
+            if (inspection is not null)
+            {
+                // The streamed part of the body may have added findings: the record carries the final decision.
+                flow = _services.Decider.Redecide(destinationOnly!, inspection.Findings, inspection.State);
+                if (inspection.Stopped && !context.Response.HasStarted)
+                {
+                    context.Response.Clear();
+                    await WriteBlockPageAsync(context, flow, StatusCodes.Status403Forbidden);
+                }
+            }
+
+            var record = _services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, context.Response.StatusCode, requestBody.BytesRead, responseBody.BytesWritten);
+            if (error != ForwarderError.None && inspection?.Stopped != true)
+            {
+                ProxyLog.UpstreamFailed(_services.Logger, flow.Host, flow.Port, flow.Id, error.ToString());
+                if (error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.NoAvailableDestinations)
+                {
+                    record = record with { Decision = TransferVerdict.Failed, Reason = ReasonCode.UpstreamUnreachable };
+                }
+            }
+
+            await _services.RecordAsync(record);
+        }
+        finally
         {
-            await RefuseAsync(context, flow);
-            return;
+            inspection?.Dispose();
         }
-
-        context.Request.Body = inspection.BodyForForwarding(context.Request.Body, () =>
-            _services.Decider.Redecide(destinationOnly, inspection.Findings, "Stopped").Decision.Verdict == TransferVerdict.Block);
-        await ForwardAsync(context, flow, authority, inspection, destinationOnly);
     }
 
     /// <summary>Reasons that depend on what is sent (so inspection can change them), as opposed to network rules.</summary>
@@ -146,62 +196,23 @@ public sealed class ForwardProxyMiddleware
         await _services.RecordAsync(_services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, status, 0, 0));
     }
 
-    private async Task ForwardAsync(HttpContext context, FlowDecision flow, string authority, RequestInspection? inspection, FlowDecision? destinationOnly = null)
-    {
-        var requestBody = new CountingStream(context.Request.Body);
-        var responseBody = new CountingStream(context.Response.Body);
-        context.Request.Body = requestBody;
-        context.Response.Body = responseBody;
-        context.Features.Set(new ForwardState(authority, new IPEndPoint(flow.Destination!, flow.Port)));
-
-        var scheme = context.Features.Get<InterceptedTlsFeature>() is null ? "http://" : "https://";
-        var destinationPrefix = flow.Destination!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? scheme + "[" + flow.Destination + "]:" + flow.Port.ToString(CultureInfo.InvariantCulture)
-            : scheme + flow.Destination + ":" + flow.Port.ToString(CultureInfo.InvariantCulture);
-        var error = await _forwarder.SendAsync(context, destinationPrefix, _upstream, _requestConfig, ForwardTransformer.Instance);
-        if (error != ForwarderError.None && InterceptedRequest.IsUpstreamCertificateFailure(context))
-        {
-            // Never trusted silently: the upstream's certificate did not validate, so nothing was sent.
-            flow = flow with { Decision = flow.Decision with { Verdict = TransferVerdict.Block, Reason = ReasonCode.UpstreamCertificateInvalid } };
-            if (!context.Response.HasStarted)
-            {
-                context.Response.Clear();
-                await WriteBlockPageAsync(context, flow, StatusCodes.Status403Forbidden);
-            }
-
-            await _services.RecordAsync(_services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, StatusCodes.Status403Forbidden, 0, 0));
-            return;
-        }
-
-        if (inspection is not null)
-        {
-            // The streamed part of the body may have added findings: the record carries the final decision.
-            flow = _services.Decider.Redecide(destinationOnly!, inspection.Findings, inspection.State);
-            if (inspection.Stopped && !context.Response.HasStarted)
-            {
-                context.Response.Clear();
-                await WriteBlockPageAsync(context, flow, StatusCodes.Status403Forbidden);
-            }
-        }
-
-        var record = _services.Decider.ToRecord(flow, TransferKind.Http, context.Request.Method, context.Response.StatusCode, requestBody.BytesRead, responseBody.BytesWritten);
-        if (error != ForwarderError.None && inspection?.Stopped != true)
-        {
-            ProxyLog.UpstreamFailed(_services.Logger, flow.Host, flow.Port, flow.Id, error.ToString());
-            if (error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.NoAvailableDestinations)
-            {
-                record = record with { Decision = TransferVerdict.Failed, Reason = ReasonCode.UpstreamUnreachable };
-            }
-        }
-
-        await _services.RecordAsync(record);
-    }
-
     /// <summary>
     /// Parses an absolute-form target. Only <c>http</c> is forwarded (HTTPS goes through CONNECT);
     /// user-info in the URI is refused (it is a credential-leak and spoofing vector).
     /// </summary>
     internal static bool TryParseTarget(string rawTarget, out string host, out int port, out string authority, out string problem)
+    {
+        problem = string.Empty;
+        if (AbsoluteTarget.TryParseSimple(rawTarget, out host, out port, out authority))
+        {
+            return true;
+        }
+
+        return TryParseTargetWithUri(rawTarget, out host, out port, out authority, out problem);
+    }
+
+    /// <summary>Every target the fast path does not take (IDN, IPv6, user-info, upper case, odd IPv4 forms…): <see cref="Uri"/> decides.</summary>
+    internal static bool TryParseTargetWithUri(string rawTarget, out string host, out int port, out string authority, out string problem)
     {
         host = authority = problem = string.Empty;
         port = 0;

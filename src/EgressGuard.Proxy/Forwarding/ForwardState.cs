@@ -1,8 +1,5 @@
-using System.Net;
-
 namespace EgressGuard.Proxy.Forwarding;
 
 /// <summary>Per-request facts the transformer needs, passed as an HttpContext feature.</summary>
 /// <param name="Authority">The Host header to send (the authority of the absolute-form target).</param>
-/// <param name="Target">The decided address and port.</param>
-public sealed record ForwardState(string Authority, IPEndPoint Target);
+public sealed record ForwardState(string Authority);

@@ -8,7 +8,7 @@ namespace EgressGuard.Proxy.Forwarding;
 /// Shapes the upstream request of a forward proxy: YARP's default copy (which already drops the
 /// RFC 9110 §7.6.1 hop-by-hop fields), plus every <c>Proxy-*</c> field (credentials meant for us
 /// must not leak to the origin) and any field the client listed in <c>Connection</c>; the Host is
-/// the client's authority, and the decided address is attached for the connect callback.
+/// the client's authority (the URI already names the decided address, which the connect callback dials).
 /// </summary>
 public sealed class ForwardTransformer : HttpTransformer
 {
@@ -24,15 +24,22 @@ public sealed class ForwardTransformer : HttpTransformer
 
         foreach (var connectionToken in httpContext.Request.Headers.Connection)
         {
-            foreach (var token in (connectionToken ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            if (string.IsNullOrEmpty(connectionToken))
+            {
+                continue;
+            }
+
+            foreach (var token in connectionToken.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 proxyRequest.Headers.Remove(token);
                 proxyRequest.Content?.Headers.Remove(token);
             }
         }
 
+        // NonValidated: a struct enumerator over the names as stored (enumerating Headers itself
+        // parses every value into a new array).
         List<string>? proxyHeaders = null;
-        foreach (var header in proxyRequest.Headers)
+        foreach (var header in proxyRequest.Headers.NonValidated)
         {
             if (header.Key.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase))
             {
@@ -50,6 +57,5 @@ public sealed class ForwardTransformer : HttpTransformer
 
         proxyRequest.Headers.Remove(HeaderNames.KeepAlive);
         proxyRequest.Headers.Host = state.Authority;
-        proxyRequest.Options.Set(DialTarget.Key, state.Target);
     }
 }

@@ -19,13 +19,13 @@ public sealed class RequestInspection : IDisposable
         "Upgrade", "TE", "Expect", "If-Modified-Since", "If-None-Match", "Range",
     };
 
-    private readonly List<PiiFinding> _urlAndHeaders;
+    private readonly IReadOnlyList<PiiFinding> _urlAndHeaders;
     private readonly PiiStreamScan? _scan;
     private byte[]? _held;
     private int _heldCount;
     private InspectingRequestStream? _stream;
 
-    private RequestInspection(List<PiiFinding> urlAndHeaders, PiiStreamScan? scan)
+    private RequestInspection(IReadOnlyList<PiiFinding> urlAndHeaders, PiiStreamScan? scan)
     {
         _urlAndHeaders = urlAndHeaders;
         _scan = scan;
@@ -58,12 +58,13 @@ public sealed class RequestInspection : IDisposable
     public string State => Stopped ? "Stopped" : _scan is null || _scan.Status is DecodeStatus.Ok or DecodeStatus.NotScanned ? "Complete" : "Partial";
 
     /// <summary>Scans the URL and headers, then holds and scans the body up to <paramref name="maxHoldBytes"/>.</summary>
-    public static async Task<RequestInspection> StartAsync(HttpContext context, IPiiScanner scanner, int maxHoldBytes, CancellationToken cancellationToken)
+    public static async ValueTask<RequestInspection> StartAsync(HttpContext context, IPiiScanner scanner, int maxHoldBytes, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        var found = new List<PiiFinding>();
-        found.AddRange(scanner.ScanUrl(request.Path.ToUriComponent() + request.QueryString.ToUriComponent()).Findings);
-        found.AddRange(scanner.ScanHeaders(InspectableHeaders(request.Headers)).Findings);
+        var urlFindings = scanner.ScanUrl(request.Path.ToUriComponent() + request.QueryString.ToUriComponent()).Findings;
+        // Most requests carry only the headers skipped below: then there is nothing to hand the scanner.
+        var headerFindings = HasInspectableHeaders(request.Headers) ? scanner.ScanHeaders(InspectableHeaders(request.Headers)).Findings : [];
+        IReadOnlyList<PiiFinding> found = headerFindings.Count == 0 ? urlFindings : urlFindings.Count == 0 ? headerFindings : [.. urlFindings, .. headerFindings];
 
         var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0;
         if (!hasBody)
@@ -87,9 +88,10 @@ public sealed class RequestInspection : IDisposable
 
     /// <summary>
     /// The body the forwarder reads: the held bytes when the body was complete, else a stream that
-    /// keeps scanning and calls <paramref name="shouldStop"/> whenever something new is found.
+    /// keeps scanning and calls <paramref name="shouldStop"/> whenever something new is found
+    /// (required then; unused while <see cref="BodyComplete"/>).
     /// </summary>
-    public Stream BodyForForwarding(Stream original, Func<bool> shouldStop)
+    public Stream BodyForForwarding(Stream original, Func<bool>? shouldStop)
     {
         if (_scan is null)
         {
@@ -101,6 +103,7 @@ public sealed class RequestInspection : IDisposable
             return new MemoryStream(_held!, 0, _heldCount, writable: false);
         }
 
+        ArgumentNullException.ThrowIfNull(shouldStop);
         _stream = new InspectingRequestStream(_held!, _heldCount, original, _scan, shouldStop);
         _held = null; // now owned by the stream
         return _stream;
@@ -117,6 +120,25 @@ public sealed class RequestInspection : IDisposable
         }
 
         _scan?.Dispose();
+    }
+
+    private static bool HasInspectableHeaders(IHeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            if (!SkippedHeaders.Contains(name) && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var value in values)
+                {
+                    if (!string.IsNullOrEmpty(value))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     private static IEnumerable<KeyValuePair<string, string>> InspectableHeaders(IHeaderDictionary headers)

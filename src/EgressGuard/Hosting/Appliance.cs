@@ -175,6 +175,10 @@ public static class Appliance
         // cost throughput; the ledger has every transfer. The config's Logging section overrides.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Yarp", LogLevel.Warning);
+        // While this category is enabled at any level, ASP.NET Core hosting starts an Activity and a
+        // logging scope for every request (two AsyncLocal writes, trace-context parsing) that nothing
+        // here reads; it only ever logs request start/finish at Information. Off unless the config asks.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         if (settings.Logging is not null)
         {
             logging.AddConfiguration(settings.Logging);
