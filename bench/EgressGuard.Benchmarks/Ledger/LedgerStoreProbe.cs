@@ -21,7 +21,8 @@ internal static class LedgerStoreProbe
         var records = LedgerCorpus.Records(Math.Min(count, 200_000));
         var process = Process.GetCurrentProcess();
         Console.WriteLine("load average: " + LoadAverage());
-        var (wall, cpu, bytes) = await MeasureAsync(process, async () =>
+        var reuse = Directory.Exists(directory);
+        var (wall, cpu, bytes) = reuse ? default : await MeasureAsync(process, async () =>
         {
             await using var ledger = MerkleTransferLedger.Open(new LedgerOptions { DataDirectory = directory, Origin = LedgerCorpus.Origin }).Ledger!;
             for (var i = 0; i < count; i++)
@@ -31,7 +32,10 @@ internal static class LedgerStoreProbe
 
             await ledger.FlushAsync();
         });
-        Report("append", count, wall, cpu, bytes);
+        if (!reuse)
+        {
+            Report("append", count, wall, cpu, bytes);
+        }
 
         var keys = LedgerStoreVerifier.LoadTrustedKeys(directory, LedgerCorpus.Origin, out _);
         for (var run = 0; run < VerifyRuns; run++)
@@ -47,7 +51,10 @@ internal static class LedgerStoreProbe
         }
 
         Console.WriteLine("load average: " + LoadAverage());
-        Directory.Delete(directory, recursive: true);
+        if (Environment.GetEnvironmentVariable("EGRESSGUARD_PROBE_KEEP") != "1")
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static async Task<(TimeSpan Wall, TimeSpan Cpu, long Bytes)> MeasureAsync(Process process, Func<Task> action)
