@@ -26,7 +26,10 @@ internal readonly unsafe struct SqliteRow
     static SqliteRow()
 #pragma warning restore CA1810
     {
-        if (NativeLibrary.TryLoad("e_sqlite3", typeof(SQLite3Provider_e_sqlite3).Assembly, null, out var library)
+        // Only when SQLitePCLRaw itself runs on e_sqlite3 (Microsoft.Data.Sqlite's default bundle): a
+        // statement of another SQLite library must never reach these functions.
+        if (raw.GetNativeLibraryName() == "e_sqlite3"
+            && NativeLibrary.TryLoad("e_sqlite3", typeof(SQLite3Provider_e_sqlite3).Assembly, null, out var library)
             && NativeLibrary.TryGetExport(library, "sqlite3_column_type", out var type)
             && NativeLibrary.TryGetExport(library, "sqlite3_column_int64", out var int64)
             && NativeLibrary.TryGetExport(library, "sqlite3_column_blob", out var blob)
@@ -42,6 +45,9 @@ internal readonly unsafe struct SqliteRow
             Native = true;
         }
     }
+
+    /// <summary>Whether column reads go through the function pointers (false: the SQLitePCLRaw fallback).</summary>
+    public static bool IsNative => Native;
 
     public SqliteRow(sqlite3_stmt statement)
     {

@@ -10,6 +10,13 @@ namespace EgressGuard.Ledger.Tests.Storage;
 /// </summary>
 public sealed class ColumnTamperTests
 {
+    [Fact]
+    public void ColumnReads_OnThisMachine_UseTheDirectPath()
+    {
+        // The verify rate assumes the function-pointer reads (Microsoft.Data.Sqlite's e_sqlite3 bundle).
+        Assert.True(EgressGuard.Ledger.Storage.SqliteRow.IsNative);
+    }
+
     [Theory]
     [InlineData("host = 'HOST7.example.com'", "host")]
     [InlineData("host = NULL", "host")]
@@ -53,5 +60,23 @@ public sealed class ColumnTamperTests
         Assert.Equal(LedgerFailureKind.Modified, report.Failure?.Kind);
         Assert.Equal(1UL, report.Failure!.Sequence);
         Assert.Contains("column 'host'", report.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_LoneSurrogatesAndEmptyHost_StoredAsTheHashedBytesSayAndVerify()
+    {
+        using var dir = new TempDirectory();
+        await using (var ledger = MerkleTransferLedgerTests.Open(dir.Path))
+        {
+            await ledger.AppendAsync(TestTransfers.Create(TestTransfers.BaseTime, client: "10.0.0.1\uD800", host: "bad\uDC00host.example.com"));
+            await ledger.AppendAsync(TestTransfers.Minimal());
+            await ledger.FlushAsync();
+            Assert.Single(ledger.Query(new EgressGuard.Ledger.Query.TransferQuery { Client = "10.0.0.1\uFFFD" }));
+            Assert.Single(ledger.Query(new EgressGuard.Ledger.Query.TransferQuery { Host = string.Empty }));
+        }
+
+        var report = StoreSamples.Verify(dir.Path);
+        Assert.True(report.Succeeded, report.Failure?.Message);
+        Assert.Equal(2UL, report.RecordsChecked);
     }
 }
