@@ -18,6 +18,20 @@ public static class Program
             return;
         }
 
+        // `-- hash-probe`: per-call cost of SHA-256, one-shot versus a reused context.
+        if (args.Length >= 1 && args[0] == "hash-probe")
+        {
+            Ledger.HashCallProbe.Run();
+            return;
+        }
+
+        // `-- ledger-probe N [DIR]`: append N records through the store and verify them; CPU time and bytes allocated per record.
+        if (args.Length >= 2 && args[0] == "ledger-probe")
+        {
+            Ledger.LedgerStoreProbe.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : null).GetAwaiter().GetResult();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 
 namespace EgressGuard.Ledger.Merkle;
 
@@ -16,32 +14,16 @@ public static class TreeHasher
     /// <summary>Domain-separation byte before two child hashes.</summary>
     public const byte NodePrefix = 0x01;
 
-    // Leaf data up to this size is prefixed on the stack; larger data in a pooled buffer.
-    private const int StackLimit = 1024;
-
     /// <summary>The root of the empty tree: SHA-256 of the empty string (RFC 9162 §2.1.1).</summary>
     public static MerkleHash EmptyRoot { get; } = Hash([]);
 
     /// <summary>The leaf hash of <paramref name="leafData"/> (for the ledger: a canonical entry encoding).</summary>
     public static MerkleHash HashLeaf(ReadOnlySpan<byte> leafData)
     {
-        byte[]? rented = null;
-        Span<byte> buffer = leafData.Length < StackLimit
-            ? stackalloc byte[leafData.Length + 1]
-            : (rented = ArrayPool<byte>.Shared.Rent(leafData.Length + 1));
-        try
-        {
-            buffer[0] = LeafPrefix;
-            leafData.CopyTo(buffer[1..]);
-            return Hash(buffer[..(leafData.Length + 1)]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        // Prefix and data fed to one hash context: no copy of the data (see OpenSslSha256 for why not SHA256.HashData).
+        var result = default(MerkleHash);
+        OpenSslSha256.Hash(LeafPrefix, leafData, MemoryMarshal.AsBytes(new Span<MerkleHash>(ref result)));
+        return result;
     }
 
     /// <summary>The interior node over <paramref name="left"/> and <paramref name="right"/>.</summary>
@@ -57,7 +39,7 @@ public static class TreeHasher
     private static MerkleHash Hash(ReadOnlySpan<byte> data)
     {
         var result = default(MerkleHash);
-        SHA256.HashData(data, MemoryMarshal.AsBytes(new Span<MerkleHash>(ref result)));
+        OpenSslSha256.Hash(data, MemoryMarshal.AsBytes(new Span<MerkleHash>(ref result)));
         return result;
     }
 }

@@ -34,4 +34,10 @@ internal static partial class LedgerLog
 
     [LoggerMessage(5009, LogLevel.Warning, "Ledger queue full for over {Wait}: the ledger counts as unavailable until the writer catches up")]
     public static partial void QueueStalled(ILogger logger, TimeSpan wait);
+
+    [LoggerMessage(5010, LogLevel.Information, "Ledger partition {File} closed: its filter indexes are built")]
+    public static partial void PartitionIndexed(ILogger logger, string file);
+
+    [LoggerMessage(5011, LogLevel.Warning, "Ledger partition {File}: filter indexes not built (queries on it scan; retried at the next start): {Message}")]
+    public static partial void PartitionIndexFailed(ILogger logger, string file, string message);
 }

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using EgressGuard.Ledger.Storage;
+
+namespace EgressGuard.Benchmarks.Ledger;
+
+/// <summary>
+/// Not a BenchmarkDotNet class: load-independent evidence for the store. Appends N corpus records
+/// through <see cref="MerkleTransferLedger"/> (one appender awaiting each append, as
+/// <see cref="LedgerStoreBenchmarks"/>) and verifies the result, printing wall time, process CPU time
+/// and bytes allocated per record plus the load average. Run with <c>-- ledger-probe N [DIR]</c>.
+/// </summary>
+internal static class LedgerStoreProbe
+{
+    /// <summary>Verify runs after the append (0 with <c>EGRESSGUARD_PROBE_APPEND_ONLY=1</c>, for profiling the append alone).</summary>
+    private static int VerifyRuns => Environment.GetEnvironmentVariable("EGRESSGUARD_PROBE_APPEND_ONLY") == "1" ? 0 : 2;
+
+    public static async Task RunAsync(int count, string? directory)
+    {
+        directory ??= Path.Combine(Path.GetTempPath(), "egressguard-ledger-probe-" + Guid.NewGuid().ToString("N"));
+        var records = LedgerCorpus.Records(Math.Min(count, 200_000));
+        var process = Process.GetCurrentProcess();
+        Console.WriteLine("load average: " + LoadAverage());
+        var reuse = Directory.Exists(directory);
+        var (wall, cpu, bytes) = reuse ? default : await MeasureAsync(process, async () =>
+        {
+            await using var ledger = MerkleTransferLedger.Open(new LedgerOptions { DataDirectory = directory, Origin = LedgerCorpus.Origin }).Ledger!;
+            for (var i = 0; i < count; i++)
+            {
+                await ledger.AppendAsync(records[i % records.Length]);
+            }
+
+            await ledger.FlushAsync();
+        });
+        if (!reuse)
+        {
+            Report("append", count, wall, cpu, bytes);
+        }
+
+        var keys = LedgerStoreVerifier.LoadTrustedKeys(directory, LedgerCorpus.Origin, out _);
+        for (var run = 0; run < VerifyRuns; run++)
+        {
+            LedgerVerificationResult? result = null;
+            (wall, cpu, bytes) = await MeasureAsync(process, () =>
+            {
+                var report = LedgerStoreVerifier.Verify(directory, keys, LedgerCorpus.Origin);
+                result = new LedgerVerificationResult(report.Succeeded, report.RecordsChecked, report.Failure?.Message);
+                return Task.CompletedTask;
+            });
+            Report(result!.Ok ? "verify" : "verify FAILED: " + result.Error, (int)result.Records, wall, cpu, bytes);
+        }
+
+        Console.WriteLine("load average: " + LoadAverage());
+        if (Environment.GetEnvironmentVariable("EGRESSGUARD_PROBE_KEEP") != "1")
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu, long Bytes)> MeasureAsync(Process process, Func<Task> action)
+    {
+        process.Refresh();
+        var cpu0 = process.TotalProcessorTime;
+        var sys0 = process.PrivilegedProcessorTime;
+        var bytes0 = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        await action();
+        clock.Stop();
+        process.Refresh();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  (kernel CPU {(process.PrivilegedProcessorTime - sys0).TotalSeconds:F2} s of {(process.TotalProcessorTime - cpu0).TotalSeconds:F2} s)"));
+        return (clock.Elapsed, process.TotalProcessorTime - cpu0, GC.GetTotalAllocatedBytes(precise: true) - bytes0);
+    }
+
+    private static void Report(string what, int count, TimeSpan wall, TimeSpan cpu, long bytes) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{what}: {count:N0} records, wall {wall.TotalSeconds:F2} s = {count / wall.TotalSeconds:N0}/s, CPU {cpu.TotalMicroseconds / count:F2} µs/record (all threads), {bytes / (double)count:F0} B allocated/record"));
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+
+    private sealed record LedgerVerificationResult(bool Ok, ulong Records, string? Error);
+}
