@@ -31,72 +31,22 @@ ORIGIN_ADDRESS=127.0.0.3
 POST_BYTES=10240
 export PATH="$PATH:/usr/sbin:/sbin:$HOME/.dotnet/tools"
 
-log() { printf '[cpu %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 for tool in hey nginx curl; do command -v "$tool" >/dev/null || die "$tool not found (apt-get install -y hey nginx curl)"; done
 counters="$(command -v dotnet-counters || true)"
 [ -n "$counters" ] || log "dotnet-counters not found: no allocation figures"
 
-work="$(mktemp -d /tmp/egressguard-cpu.XXXXXX)"
-chmod 0755 "$work"
-started=()
-stop_all() {
-  local pid
-  for pid in "${started[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${started[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  started=()
-}
-cleanup() { stop_all; if [ "$KEEP_WORK" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# free_port: sets FREE_PORT to a free loopback port not handed out before (no subshell, so the
-# list of ports taken and $RANDOM advance).
-taken=" "
-free_port() {
-  local p
-  for _ in $(seq 500); do
-    p=$((20000 + RANDOM % 40000))
-    if [[ "$taken" != *" $p "* ]] && ! ss -Hltn "sport = :$p" | grep -q .; then taken+="$p "; FREE_PORT="$p"; return; fi
-  done
-  die "no free port"
-}
-fill() { # fill TEMPLATE OUT PORT
-  sed -e "s|@ORIGIN_ADDRESS@|$ORIGIN_ADDRESS|g" -e "s|@ORIGIN_PORT@|$ORIGIN_PORT|g" -e "s|@NGINX_DIR@|$work/nginx|g" \
-      -e "s|@EGRESSGUARD_PORT@|${3:-}|g" -e "s|@GEO_DATABASE@|${GEO_DATABASE:-}|g" -e "s|@INSPECTION@|$INSPECTION|g" "$1" > "$2"
-}
-wait_http() { # wait_http PID URL CURL-ARGS...
-  local pid="$1"; shift
-  for _ in $(seq 300); do
-    kill -0 "$pid" 2>/dev/null || return 1
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true)" = 200 ] && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 free_port; ORIGIN_PORT="$FREE_PORT"
+NGINX_DIR="$work/nginx"
 origin="http://$ORIGIN_ADDRESS:$ORIGIN_PORT"
-# The same 10 KB order-like JSON without personal information as run.sh.
-awk -v size="$POST_BYTES" 'BEGIN {
-  s = "{\"orders\":["
-  for (i = 1; length(s) < size - 200; i++) {
-    s = s sprintf("%s{\"id\":%d,\"sku\":\"SKU-%06d\",\"qty\":%d,\"warehouse\":\"WH-%02d\",\"note\":\"standard shipping\"}", i > 1 ? "," : "", i, i * 7919 % 1000000, i % 9 + 1, i % 17)
-  }
-  s = s "],\"pad\":\""
-  while (length(s) < size - 2) s = s "x"
-  printf "%s\"}", s
-}' > "$work/body-10k.json"
+order_json "$work/body-10k.json" "$POST_BYTES"
 
 mkdir -p "$work/nginx"
 fill "$here/nginx.conf.template" "$work/nginx/nginx.conf"
 nginx -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" 2>"$work/nginx/stderr.log" &
 started+=("$!")
-wait_http "$!" "$origin/small" || die "nginx did not start"
+wait_http nginx "$!" "$work/nginx/error.log" "$origin/small" || die "nginx did not start"
 
 # --- the targets ------------------------------------------------------------------------------
 if [ -z "${BARE_DIR:-}" ]; then
@@ -115,7 +65,7 @@ targets=(bare)
 free_port; port="$FREE_PORT"
 (exec "$BARE_DIR/bare-forwarder" "$port" "$origin") >"$work/bare.log" 2>&1 &
 PID[bare]=$!; PROXY[bare]="http://127.0.0.1:$port"; started+=("$!")
-wait_http "${PID[bare]}" -x "${PROXY[bare]}" "$origin/small" || die "bare forwarder did not start"
+wait_http "bare forwarder" "${PID[bare]}" "$work/bare.log" -x "${PROXY[bare]}" "$origin/small" || die "bare forwarder did not start"
 
 start_egressguard() { # start_egressguard NAME DIR [VAR=VALUE...]
   local name="$1" dir="$2" port
@@ -125,11 +75,11 @@ start_egressguard() { # start_egressguard NAME DIR [VAR=VALUE...]
   GEO_DATABASE="$dir/geo/geo-whois-asn-country.mmdb"
   [ -f "$GEO_DATABASE" ] || GEO_DATABASE="$root/tests/data/geoip/GeoIP2-Country-Test.mmdb"
   mkdir -p "$work/$name"
-  fill "$here/egressguard.json.template" "$work/$name/egressguard.json" "$port"
+  EGRESSGUARD_PORT="$port" fill "$here/egressguard.json.template" "$work/$name/egressguard.json"
   cp "$here/assessments.json.template" "$work/$name/assessments.json"
   (cd "$work/$name" && exec env Logging__LogLevel__Default=Warning EGRESSGUARD__Console__Listen__0="127.0.0.1:$FREE_PORT" "$@" "$dir/egressguard" run --config "$work/$name/egressguard.json") >"$work/$name/stdout.log" 2>&1 &
   PID[$name]=$!; PROXY[$name]="http://127.0.0.1:$port"; started+=("$!")
-  wait_http "${PID[$name]}" -x "${PROXY[$name]}" "$origin/small" || { tail "$work/$name/stdout.log" >&2; die "$name did not start"; }
+  wait_http "$name" "${PID[$name]}" "$work/$name/stdout.log" -x "${PROXY[$name]}" "$origin/small" || die "$name did not start"
   targets+=("$name")
 }
 start_egressguard egressguard "$EGRESSGUARD_DIR"
@@ -140,8 +90,6 @@ start_egressguard egressguard "$EGRESSGUARD_DIR"
 log "targets: ${targets[*]} (origin $origin, inspection $INSPECTION)"
 
 # --- measurement --------------------------------------------------------------------------------
-clk_tck="$(getconf CLK_TCK)"
-ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 # Context switches of every thread of the process (voluntary + involuntary): each is a thread that
 # went to sleep or was preempted — hand-offs between threads show up here, whatever the load.
 switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s + 0 }'; }

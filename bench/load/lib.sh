@@ -28,7 +28,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free TCP port on loopback, distinct from the ones already taken by this script.
+# free_port: sets FREE_PORT to a free TCP port on loopback not handed out before (no subshell, so
+# the list of ports taken and $RANDOM advance).
 taken=" "
 free_port() {
   local p
@@ -36,11 +37,26 @@ free_port() {
     p=$((20000 + RANDOM % 40000))
     if [[ "$taken" != *" $p "* ]] && ! ss -Hltn "sport = :$p" | grep -q .; then
       taken+="$p "
-      echo "$p"
+      FREE_PORT="$p"
       return
     fi
   done
   die "no free port"
+}
+
+# order_json FILE SIZE: SIZE bytes of order-like JSON without personal information (what
+# inspection sees most of the time), the POST body of the load runs.
+order_json() {
+  awk -v size="$2" 'BEGIN {
+    s = "{\"orders\":["
+    for (i = 1; length(s) < size - 200; i++) {
+      s = s sprintf("%s{\"id\":%d,\"sku\":\"SKU-%06d\",\"qty\":%d,\"warehouse\":\"WH-%02d\",\"note\":\"standard shipping\"}", i > 1 ? "," : "", i, i * 7919 % 1000000, i % 9 + 1, i % 17)
+    }
+    s = s "],\"pad\":\""
+    while (length(s) < size - 2) s = s "x"
+    printf "%s\"}", s
+  }' >"$1"
+  [ "$(stat -c %s "$1")" = "$2" ] || die "$1 is not $2 bytes"
 }
 
 # fill TEMPLATE OUT: replaces every @VAR@ with the shell variable VAR (when set); an @VAR@ left

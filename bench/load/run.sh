@@ -39,8 +39,8 @@ PARTS="${PARTS:-full moderate}"
 ORIGIN_ADDRESS=127.0.0.3
 POST_BYTES=10240
 
-log() { printf '[load %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 # --- packages -------------------------------------------------------------------------------
 missing=()
@@ -57,85 +57,13 @@ fi
 export PATH="$PATH:/usr/sbin:/sbin"
 command -v dotnet >/dev/null || [ -n "$EGRESSGUARD_DIR" ] || die "dotnet SDK not found (needed to publish egressguard)"
 
-# --- work dir and cleanup -------------------------------------------------------------------
-work="$(mktemp -d /tmp/egressguard-load.XXXXXX)"
-chmod 0755 "$work"
-started=()   # pids of the processes this script started (each stops its own children)
-
-stop_all() {
-  local pid deadline
-  for pid in "${started[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  deadline=$((SECONDS + 10))
-  for pid in "${started[@]}"; do
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  started=()
-}
-cleanup() {
-  stop_all
-  if [ "$KEEP_WORK" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A free TCP port on loopback, distinct from the ones already taken by this script.
-taken=" "
-free_port() {
-  local p
-  for _ in $(seq 500); do
-    p=$((20000 + RANDOM % 40000))
-    if [[ "$taken" != *" $p "* ]] && ! ss -Hltn "sport = :$p" | grep -q .; then
-      taken+="$p "
-      echo "$p"
-      return
-    fi
-  done
-  die "no free port"
-}
-
-fill() { # fill TEMPLATE OUT: replace @VAR@ with the shell variable VAR
-  local line
-  sed -e "s|@ORIGIN_ADDRESS@|$ORIGIN_ADDRESS|g" -e "s|@ORIGIN_PORT@|$ORIGIN_PORT|g" \
-      -e "s|@SQUID_PORT@|$SQUID_PORT|g" -e "s|@SQUID_DIR@|$work/squid|g" -e "s|@NGINX_DIR@|$work/nginx|g" \
-      -e "s|@EGRESSGUARD_PORT@|$EGRESSGUARD_PORT|g" -e "s|@GEO_DATABASE@|${GEO_DATABASE:-}|g" -e "s|@INSPECTION@|$INSPECTION|g" "$1" > "$2"
-  if line="$(grep -v '^ *#' "$2" | grep -n '@[A-Z_]*@')"; then die "unfilled placeholder in $2: $line"; fi
-}
-
-# wait_http DESCRIPTION PID LOG CURL-ARGS...: until curl gets a 200 (returns 1 if the process dies,
-# after showing the end of LOG).
-wait_http() {
-  local what="$1" pid="$2" logfile="$3"
-  shift 3
-  for _ in $(seq 300); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "$what exited during start-up; the end of $logfile:"
-      tail -n 15 "$logfile" >&2 || true
-      return 1
-    fi
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true)" = 200 ]; then return; fi
-    sleep 0.1
-  done
-  die "$what did not answer 200 within 30 s"
-}
-
-ORIGIN_PORT="$(free_port)"
-SQUID_PORT="$(free_port)"
-EGRESSGUARD_PORT="$(free_port)"
+free_port; ORIGIN_PORT="$FREE_PORT"
+free_port; SQUID_PORT="$FREE_PORT"
+free_port; EGRESSGUARD_PORT="$FREE_PORT"
+NGINX_DIR="$work/nginx"
+SQUID_DIR="$work/squid"
 origin="http://$ORIGIN_ADDRESS:$ORIGIN_PORT"
-# The POST body: 10 KB of order-like JSON with no personal information in it (what inspection
-# sees most of the time), exactly POST_BYTES long.
-awk -v size="$POST_BYTES" 'BEGIN {
-  s = "{\"orders\":["
-  for (i = 1; length(s) < size - 200; i++) {
-    s = s sprintf("%s{\"id\":%d,\"sku\":\"SKU-%06d\",\"qty\":%d,\"warehouse\":\"WH-%02d\",\"note\":\"standard shipping\"}", i > 1 ? "," : "", i, i * 7919 % 1000000, i % 9 + 1, i % 17)
-  }
-  s = s "],\"pad\":\""
-  while (length(s) < size - 2) s = s "x"
-  printf "%s\"}", s
-}' > "$work/body-10k.json"
-[ "$(stat -c %s "$work/body-10k.json")" = "$POST_BYTES" ] || die "POST body is not $POST_BYTES bytes"
+order_json "$work/body-10k.json" "$POST_BYTES"
 
 # --- origin: nginx ----------------------------------------------------------------------------
 mkdir -p "$work/nginx"
@@ -162,24 +90,14 @@ for attempt in 1 2; do
   if wait_http "squid" "$squid_pid" "$work/squid/cache.log" -x "http://127.0.0.1:$SQUID_PORT" "$origin/small"; then break; fi
   tail -n 5 "$work/squid/stdout.log" >&2 || true
   ((attempt == 1)) || die "squid did not start"
-  SQUID_PORT="$(free_port)"
+  free_port; SQUID_PORT="$FREE_PORT"
   fill "$here/squid.conf.template" "$work/squid/squid.conf"
 done
 ss -Hltn "sport = :$SQUID_PORT" | grep -q . || die "squid is not listening on 127.0.0.1:$SQUID_PORT"
 log "squid $(squid -v | awk 'NR==1{print $4}') on 127.0.0.1:$SQUID_PORT (pid $squid_pid)"
 
 # --- egressguard ----------------------------------------------------------------------------
-if [ -z "$EGRESSGUARD_DIR" ]; then
-  EGRESSGUARD_DIR="$work/publish"
-  log "dotnet publish src/EgressGuard -c Release -o $EGRESSGUARD_DIR"
-  dotnet publish "$root/src/EgressGuard" -c Release -o "$EGRESSGUARD_DIR" -nologo -v quiet >"$work/publish.log" 2>&1 \
-    || { tail -30 "$work/publish.log" >&2; die "dotnet publish failed"; }
-fi
-[ -x "$EGRESSGUARD_DIR/egressguard" ] || die "no egressguard executable in $EGRESSGUARD_DIR"
-# The bundled database when appliance/fetch-geo.sh has fetched it, else MaxMind's test database:
-# the origin's country comes from the override either way.
-GEO_DATABASE="$EGRESSGUARD_DIR/geo/geo-whois-asn-country.mmdb"
-[ -f "$GEO_DATABASE" ] || GEO_DATABASE="$root/tests/data/geoip/GeoIP2-Country-Test.mmdb"
+publish_egressguard
 mkdir -p "$work/egressguard"
 fill "$here/egressguard.json.template" "$work/egressguard/egressguard.json"
 cp "$here/assessments.json.template" "$work/egressguard/assessments.json"
@@ -202,24 +120,8 @@ wait_http "egressguard (proxying)" "$egressguard_pid" "$work/egressguard/stdout.
 log "egressguard on 127.0.0.1:$EGRESSGUARD_PORT (pid $egressguard_pid, inspection $INSPECTION, log level $EGRESSGUARD_LOG_LEVEL, geo $GEO_DATABASE)"
 
 # --- measurement ----------------------------------------------------------------------------
-clk_tck="$(getconf CLK_TCK)"
 proxy_of() { case "$1" in direct) echo "" ;; egressguard) echo "http://127.0.0.1:$EGRESSGUARD_PORT" ;; squid) echo "http://127.0.0.1:$SQUID_PORT" ;; esac; }
 server_pid_of() { case "$1" in direct) echo "$nginx_pid" ;; egressguard) echo "$egressguard_pid" ;; squid) echo "$squid_pid" ;; esac; }
-
-# CPU ticks (user+system) of a process and its direct children (nginx workers).
-ticks() {
-  local total=0 p t
-  for p in "$1" $(pgrep -P "$1" || true); do
-    t="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')" || t=0
-    total=$((total + ${t:-0}))
-  done
-  echo "$total"
-}
-
-# Busy and total CPU ticks of the whole machine (busy = user+nice+system+irq+softirq+steal), to
-# see what else ran. Total ticks / cores is the wall time on the same clock as the process ticks.
-busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
-ncpu="$(grep -c '^cpu[0-9]' /proc/stat)"
 
 # run_hey OUT TARGET SCENARIO EXTRA-HEY-ARGS...: one hey run; writes
 # "rps p50ms p99ms proxy-cores nginx-cores hey-cores ok-responses bad-status errors other-cores proxy-cpu-us-per-request"
@@ -255,16 +157,7 @@ run_hey() {
     }' "$out.txt" >"$out.res"
 }
 
-if ((WAIT_IDLE_MINUTES > 0)); then
-  deadline=$((SECONDS + WAIT_IDLE_MINUTES * 60))
-  while :; do
-    read -r b0 a0 < <(busy); sleep 5; read -r b1 a1 < <(busy)
-    cores="$(awk -v b="$((b1 - b0))" -v a="$((a1 - a0))" -v n="$ncpu" 'BEGIN { printf "%.2f", (a > 0 ? b / a * n : 0) }')"
-    if awk -v c="$cores" 'BEGIN { exit !(c < 0.25) }'; then log "machine idle ($cores cores busy): starting"; break; fi
-    if ((SECONDS >= deadline)); then log "machine still busy ($cores cores) after $WAIT_IDLE_MINUTES min: measuring anyway"; break; fi
-    log "waiting for an idle machine ($cores cores busy by others)"
-  done
-fi
+((WAIT_IDLE_MINUTES > 0)) && wait_idle "$WAIT_IDLE_MINUTES"
 
 targets=(direct egressguard squid)
 declare -A R   # key -> the median round's result line
@@ -326,7 +219,7 @@ done
 stop_all # flushes the ledger; egressguard's ledger query opens it read-only afterwards
 reasons="$("$EGRESSGUARD_DIR/egressguard" ledger query --config "$work/egressguard/egressguard.json" \
   --limit 1000000 --format csv | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "reason") r = i; next }
-    { n[$r]++ } END { for (k in n) printf "%s%s %d", sep, k, n[k]; sep = ", " }')" || reasons="(ledger query failed)"
+    { n[$r]++ } END { for (k in n) { printf "%s%s %d", sep, k, n[k]; sep = ", " } }')" || reasons="(ledger query failed)"
 log_lines="$(grep -c . "$work/egressguard/stdout.log" || true)"
 
 # --- report ---------------------------------------------------------------------------------

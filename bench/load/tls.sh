@@ -64,8 +64,8 @@ ORIGIN_PORT=443
 for a in "$ORIGIN_ADDRESS" "$SPLICE_ADDRESS"; do
   ! ss -Hltn "sport = :443" | grep -qE "($a|0\.0\.0\.0|\*|\[::\]):443" || die "port 443 on $a is taken (the origin needs it)"
 done
-SQUID_PORT="$(free_port)"
-EGRESSGUARD_PORT="$(free_port)"
+free_port; SQUID_PORT="$FREE_PORT"
+free_port; EGRESSGUARD_PORT="$FREE_PORT"
 NGINX_DIR="$work/nginx"
 SQUID_DIR="$work/squid"
 mkdir -p "$NGINX_DIR/www" "$SQUID_DIR" "$work/egressguard" "$work/pki"
@@ -92,17 +92,7 @@ chmod 0644 "$SQUID_DIR"/*.pem "$SQUID_DIR"/*.key
 ORIGIN_CA="$work/pki/origin-ca.pem"
 
 # --- bodies -----------------------------------------------------------------------------------
-# The POST body: 10 KB of order-like JSON without personal information, as in run.sh.
-awk -v size="$POST_BYTES" 'BEGIN {
-  s = "{\"orders\":["
-  for (i = 1; length(s) < size - 200; i++) {
-    s = s sprintf("%s{\"id\":%d,\"sku\":\"SKU-%06d\",\"qty\":%d,\"warehouse\":\"WH-%02d\",\"note\":\"standard shipping\"}", i > 1 ? "," : "", i, i * 7919 % 1000000, i % 9 + 1, i % 17)
-  }
-  s = s "],\"pad\":\""
-  while (length(s) < size - 2) s = s "x"
-  printf "%s\"}", s
-}' >"$work/body-10k.json"
-[ "$(stat -c %s "$work/body-10k.json")" = "$POST_BYTES" ] || die "POST body is not $POST_BYTES bytes"
+order_json "$work/body-10k.json" "$POST_BYTES"
 head -c "$BIG_BYTES" /dev/urandom >"$NGINX_DIR/www/1m"
 
 # --- origin: nginx with TLS -------------------------------------------------------------------

@@ -20,8 +20,8 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx missing (apt
 command -v curl >/dev/null || die "curl missing"
 export PATH="$PATH:/usr/sbin:/sbin"
 
-ORIGIN_PORT="$(free_port)"
-EGRESSGUARD_PORT="$(free_port)"
+free_port; ORIGIN_PORT="$FREE_PORT"
+free_port; EGRESSGUARD_PORT="$FREE_PORT"
 mkdir -p "$work/www" "$work/egressguard"
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom >"$work/www/blob"
 cat >"$work/nginx.conf" <<CONF
