@@ -132,3 +132,36 @@ wait_idle() {
     log "waiting for an idle machine ($cores cores busy by others)"
   done
 }
+
+# hey_measure OUT TARGET PROXY SERVER-PID NGINX-PID BODY-BYTES URL HEY-ARGS...: one hey run (through
+# PROXY unless empty) with CPU accounting; writes OUT.txt (hey's report) and OUT.res, one line:
+# "rps p50ms p99ms proxy-cores nginx-cores hey-cores ok bad errors other-cores proxy-cpu-us-per-request MB/s"
+# (MB/s = requests/s × BODY-BYTES; TARGET "direct" has no proxy columns). A run hey could not finish
+# is an error.
+hey_measure() {
+  local out="$1" target="$2" proxy="$3" server="$4" nginx="$5" bytes="$6" url="$7"
+  shift 7
+  local args=() n0 n1 s0 s1 b0 b1 a0 a1 cu cs
+  [ -n "$proxy" ] && args+=(-x "$proxy")
+  s0="$(ticks "$server")"; n0="$(ticks "$nginx")"; read -r b0 a0 < <(busy)
+  TIMEFORMAT='%U %S'
+  { time hey "$@" "${args[@]}" "$url" >"$out.txt" 2>&1; } 2>"$out.cpu" || true
+  grep -q 'Requests/sec:' "$out.txt" || { tail -n 5 "$out.txt" >&2; die "hey did not finish a run via $target ($url)"; }
+  read -r b1 a1 < <(busy); s1="$(ticks "$server")"; n1="$(ticks "$nginx")"
+  read -r cu cs <"$out.cpu"
+  awk -v all="$((a1 - a0))" -v ncpu="$ncpu" -v s="$((s1 - s0))" -v n="$((n1 - n0))" -v b="$((b1 - b0))" -v hz="$clk_tck" \
+      -v cu="$cu" -v cs="$cs" -v target="$target" -v bytes="$bytes" '
+    /Requests\/sec:/ { rps = $2 }
+    /^ +50%+ in / { p50 = $3 * 1000 }
+    /^ +99%+ in / { p99 = $3 * 1000 }
+    /^ +\[200\]/ { ok += $2 }
+    /^ +\[[0-9]+\]/ && !/\[200\]/ { bad += $2 }
+    /Error distribution/ { err = 1 }
+    END {
+      wall = all / hz / ncpu
+      proxy = target == "direct" ? 0 : s / hz / wall
+      other = b / hz / wall - proxy - n / hz / wall - (cu + cs) / wall
+      us = target == "direct" || ok == 0 ? 0 : s / hz / ok * 1e6
+      printf "%s %.3f %.3f %.2f %.2f %.2f %d %d %d %.2f %.0f %.1f\n", rps, p50, p99, proxy, n / hz / wall, (cu + cs) / wall, ok, bad + 0, err + 0, (other < 0 ? 0 : other), us, rps * bytes / 1e6
+    }' "$out.txt" >"$out.res"
+}

@@ -123,38 +123,15 @@ log "egressguard on 127.0.0.1:$EGRESSGUARD_PORT (pid $egressguard_pid, inspectio
 proxy_of() { case "$1" in direct) echo "" ;; egressguard) echo "http://127.0.0.1:$EGRESSGUARD_PORT" ;; squid) echo "http://127.0.0.1:$SQUID_PORT" ;; esac; }
 server_pid_of() { case "$1" in direct) echo "$nginx_pid" ;; egressguard) echo "$egressguard_pid" ;; squid) echo "$squid_pid" ;; esac; }
 
-# run_hey OUT TARGET SCENARIO EXTRA-HEY-ARGS...: one hey run; writes
-# "rps p50ms p99ms proxy-cores nginx-cores hey-cores ok-responses bad-status errors other-cores proxy-cpu-us-per-request"
+# run_hey OUT TARGET SCENARIO EXTRA-HEY-ARGS...: one hey run (hey_measure in lib.sh).
 run_hey() {
   local out="$1" target="$2" scenario="$3"
   shift 3
-  local proxy url args=() server n0 n1 s0 s1 b0 b1 a0 a1 cu cs
-  proxy="$(proxy_of "$target")"
-  server="$(server_pid_of "$target")"
   case "$scenario" in
-    get) url="$origin/small" ;;
-    post) url="$origin/upload"; args+=(-m POST -D "$work/body-10k.json" -T application/json) ;;
+    get) hey_measure "$out" "$target" "$(proxy_of "$target")" "$(server_pid_of "$target")" "$nginx_pid" 3 "$origin/small" "$@" ;;
+    post) hey_measure "$out" "$target" "$(proxy_of "$target")" "$(server_pid_of "$target")" "$nginx_pid" "$POST_BYTES" "$origin/upload" \
+      "$@" -m POST -D "$work/body-10k.json" -T application/json ;;
   esac
-  [ -n "$proxy" ] && args+=(-x "$proxy")
-  s0="$(ticks "$server")"; n0="$(ticks "$nginx_pid")"; read -r b0 a0 < <(busy)
-  TIMEFORMAT='%U %S'
-  { time hey "$@" "${args[@]}" "$url" >"$out.txt" 2>&1; } 2>"$out.cpu"
-  read -r b1 a1 < <(busy); s1="$(ticks "$server")"; n1="$(ticks "$nginx_pid")"
-  read -r cu cs <"$out.cpu"
-  awk -v all="$((a1 - a0))" -v ncpu="$ncpu" -v s="$((s1 - s0))" -v n="$((n1 - n0))" -v b="$((b1 - b0))" -v hz="$clk_tck" -v cu="$cu" -v cs="$cs" -v target="$target" '
-    /Requests\/sec:/ { rps = $2 }
-    /^ +50%+ in / { p50 = $3 * 1000 }
-    /^ +99%+ in / { p99 = $3 * 1000 }
-    /^ +\[200\]/ { ok += $2 }
-    /^ +\[[0-9]+\]/ && !/\[200\]/ { bad += $2 }
-    /Error distribution/ { err = 1 }
-    END {
-      wall = all / hz / ncpu
-      proxy = target == "direct" ? 0 : s / hz / wall
-      other = b / hz / wall - proxy - n / hz / wall - (cu + cs) / wall
-      us = target == "direct" || ok == 0 ? 0 : s / hz / ok * 1e6
-      printf "%s %.3f %.3f %.2f %.2f %.2f %d %d %d %.2f %.0f\n", rps, p50, p99, proxy, n / hz / wall, (cu + cs) / wall, ok, bad + 0, err + 0, (other < 0 ? 0 : other), us
-    }' "$out.txt" >"$out.res"
 }
 
 ((WAIT_IDLE_MINUTES > 0)) && wait_idle "$WAIT_IDLE_MINUTES"

@@ -166,43 +166,18 @@ base_of() { case "$1" in *-splice) echo "$spliced" ;; *) echo "$origin" ;; esac;
 count_of() { case "$1" in get) echo "$N_GET" ;; post) echo "$N_POST" ;; big) echo "$N_BIG" ;; newconn) echo "$N_NEWCONN" ;; esac; }
 bytes_of() { case "$1" in post) echo "$POST_BYTES" ;; big) echo "$BIG_BYTES" ;; *) echo 3 ;; esac; }
 
-# run_hey OUT TARGET SCENARIO EXTRA-HEY-ARGS...: one hey run; writes
-# "rps p50ms p99ms proxy-cores nginx-cores hey-cores ok bad errors other-cores proxy-cpu-us-per-request MB/s"
+# run_hey OUT TARGET SCENARIO EXTRA-HEY-ARGS...: one hey run (hey_measure in lib.sh).
 run_hey() {
-  local out="$1" target="$2" scenario="$3"
+  local out="$1" target="$2" scenario="$3" url
   shift 3
-  local proxy url args=() server n0 n1 s0 s1 b0 b1 a0 a1 cu cs
-  proxy="$(proxy_of "$target")"
-  server="$(server_pid_of "$target")"
   url="$(base_of "$target")"
   case "$scenario" in
     get) url+=/small ;;
-    newconn) url+=/small; args+=(-disable-keepalive) ;;
-    post) url+=/upload; args+=(-m POST -D "$work/body-10k.json" -T application/json) ;;
+    newconn) set -- "$@" -disable-keepalive; url+=/small ;;
+    post) set -- "$@" -m POST -D "$work/body-10k.json" -T application/json; url+=/upload ;;
     big) url+=/1m ;;
   esac
-  [ -n "$proxy" ] && args+=(-x "$proxy")
-  s0="$(ticks "$server")"; n0="$(ticks "$nginx_pid")"; read -r b0 a0 < <(busy)
-  TIMEFORMAT='%U %S'
-  { time hey "$@" "${args[@]}" "$url" >"$out.txt" 2>&1; } 2>"$out.cpu" || true
-  grep -q 'Requests/sec:' "$out.txt" || { tail -n 5 "$out.txt" >&2; die "hey did not finish a run via $target ($scenario)"; }
-  read -r b1 a1 < <(busy); s1="$(ticks "$server")"; n1="$(ticks "$nginx_pid")"
-  read -r cu cs <"$out.cpu"
-  awk -v all="$((a1 - a0))" -v ncpu="$ncpu" -v s="$((s1 - s0))" -v n="$((n1 - n0))" -v b="$((b1 - b0))" -v hz="$clk_tck" \
-      -v cu="$cu" -v cs="$cs" -v target="$target" -v bytes="$(bytes_of "$scenario")" '
-    /Requests\/sec:/ { rps = $2 }
-    /^ +50%+ in / { p50 = $3 * 1000 }
-    /^ +99%+ in / { p99 = $3 * 1000 }
-    /^ +\[200\]/ { ok += $2 }
-    /^ +\[[0-9]+\]/ && !/\[200\]/ { bad += $2 }
-    /Error distribution/ { err = 1 }
-    END {
-      wall = all / hz / ncpu
-      proxy = target == "direct" ? 0 : s / hz / wall
-      other = b / hz / wall - proxy - n / hz / wall - (cu + cs) / wall
-      us = target == "direct" || ok == 0 ? 0 : s / hz / ok * 1e6
-      printf "%s %.3f %.3f %.2f %.2f %.2f %d %d %d %.2f %.0f %.1f\n", rps, p50, p99, proxy, n / hz / wall, (cu + cs) / wall, ok, bad + 0, err + 0, (other < 0 ? 0 : other), us, rps * bytes / 1e6
-    }' "$out.txt" >"$out.res"
+  hey_measure "$out" "$target" "$(proxy_of "$target")" "$(server_pid_of "$target")" "$nginx_pid" "$(bytes_of "$scenario")" "$url" "$@"
 }
 
 ((WAIT_IDLE_MINUTES > 0)) && wait_idle "$WAIT_IDLE_MINUTES"
