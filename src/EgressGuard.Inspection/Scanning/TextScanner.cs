@@ -176,16 +176,43 @@ internal sealed class TextScanner : IDisposable
     /// straddle a chunk): values with no candidate byte and no field context cost one vectorised search.
     /// </summary>
     public void ScanWhole(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName, ReadOnlySpan<byte> value,
-        bool numericLiteral = false, ContextHints fieldHints = ContextHints.None)
+        bool numericLiteral = false, ContextHints fieldHints = ContextHints.None) =>
+        ScanWhole(absoluteStart, location, locationSource, fieldName, value, value.IndexOfAny(Anchors), numericLiteral, fieldHints);
+
+    /// <summary>
+    /// <see cref="ScanWhole(long, string?, ILocationSource?, ReadOnlyMemory{byte}, ReadOnlySpan{byte}, bool, ContextHints)"/>
+    /// when the caller already knows where the first anchor (digit, '@', ':', 0xEF) of <paramref name="value"/> is
+    /// (-1: none), as the JSON reader does from its byte-class masks.
+    /// </summary>
+    public void ScanWhole(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName, ReadOnlySpan<byte> value,
+        int firstAnchor, bool numericLiteral = false, ContextHints fieldHints = ContextHints.None)
     {
         // No anchor: only a name or address field can still hold something (CheckFieldValue), and a field whose
         // known context says neither cannot.
-        var firstAnchor = value.IndexOfAny(Anchors);
         if (firstAnchor < 0
             && (fieldName.IsEmpty || (fieldHints != ContextHints.None && (fieldHints & (ContextHints.Name | ContextHints.Address)) == 0)
                 || !MayBeNameOrAddress(value)))
         {
             return;
+        }
+
+        // A value repeated verbatim (user agents, SDK strings) that was already scanned clean in the same context is
+        // passed over: the result would be the same (see CleanValueMemo).
+        CleanValueMemo? memo = null;
+        var context = 0;
+        var slot = 0;
+        long emitted = 0;
+        if (value.Length is >= CleanValueMemo.MinBytes and <= CleanValueMemo.MaxBytes && (fieldName.IsEmpty || fieldHints != ContextHints.None))
+        {
+            context = (int)fieldHints | (fieldName.IsEmpty ? 1 << 29 : 0) | (numericLiteral ? 1 << 28 : 0);
+            slot = CleanValueMemo.Slot(value, context);
+            memo = CleanValueMemo.For(_enabled, _today);
+            if (memo.IsKnownClean(value, context, slot))
+            {
+                return;
+            }
+
+            emitted = _collector.Count + _collector.Dropped;
         }
 
         BeginSegment(absoluteStart, location, locationSource, fieldName, fieldHints);
@@ -194,6 +221,10 @@ internal sealed class TextScanner : IDisposable
         Process(value, Math.Max(firstAnchor, 0), final: true, absoluteStart);
         CheckFieldValue(value);
         _skipRun = false;
+        if (memo is not null && _collector.Count + _collector.Dropped == emitted)
+        {
+            memo.RememberClean(value, context, slot);
+        }
     }
 
     /// <summary>
