@@ -120,6 +120,7 @@ internal struct JsonBlockIndex
         return block;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Classify(ReadOnlySpan<byte> data, int block)
     {
         _block = block;
@@ -127,21 +128,47 @@ internal struct JsonBlockIndex
         var bytes = data[start..];
         if (bytes.Length < 64)
         {
-            // The last partial block: padded with zeros, which belong to no class except "not a number"; the callers
-            // discard positions past the end of the data.
-            Span<byte> padded = stackalloc byte[64];
-            padded.Clear();
-            bytes.CopyTo(padded);
-            ClassifyFull(padded);
+            ClassifyPartial(bytes);
             return;
         }
 
         ClassifyFull(bytes[..64]);
     }
 
+    /// <summary>
+    /// The last, partial block, padded with zeros, which belong to no class except "not a number" (callers discard
+    /// positions past the end of the data). Kept apart so the common path has no stack buffer to set up.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ClassifyPartial(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> padded = stackalloc byte[64];
+        padded.Clear();
+        bytes.CopyTo(padded);
+        ClassifyFull(padded);
+    }
+
     /// <remarks><paramref name="block"/> is exactly 64 bytes long (the loads below rely on it).</remarks>
     private void ClassifyFull(ReadOnlySpan<byte> block)
     {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var v = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(block));
+            var digit = Vector512.LessThan(v - Vector512.Create((byte)'0'), Vector512.Create((byte)10));
+            var quote = Vector512.Equals(v, Vector512.Create((byte)'"'));
+            var colon = Vector512.Equals(v, Vector512.Create((byte)':'));
+            var minus = Vector512.Equals(v, Vector512.Create((byte)'-'));
+            var folded = v & Vector512.Create((byte)0xDF);
+            var bracket = Vector512.Equals(folded, Vector512.Create((byte)'[')) | Vector512.Equals(folded, Vector512.Create((byte)']'));
+            _special = (quote | Vector512.Equals(v, Vector512.Create((byte)'\\'))).ExtractMostSignificantBits();
+            _stop = (digit | quote | colon | minus | bracket | Vector512.Equals(v, Vector512.Create((byte)','))).ExtractMostSignificantBits();
+            _notNumber = ~(digit | minus | Vector512.Equals(v, Vector512.Create((byte)'+')) | Vector512.Equals(v, Vector512.Create((byte)'.'))
+                | Vector512.Equals(v | Vector512.Create((byte)0x20), Vector512.Create((byte)'e'))).ExtractMostSignificantBits();
+            _anchor = (digit | colon | Vector512.Equals(v, Vector512.Create((byte)'@')) | Vector512.Equals(v, Vector512.Create((byte)0xEF)))
+                .ExtractMostSignificantBits();
+            return;
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             ref var first = ref MemoryMarshal.GetReference(block);
