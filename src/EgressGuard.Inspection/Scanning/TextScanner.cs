@@ -1060,7 +1060,9 @@ internal sealed class TextScanner : IDisposable
     /// 20–40 alphanumerics (hex trace ids, hashes, order numbers with a prefix) or a UUID (8-4-4-4-12 groups
     /// joined by '-'). At these lengths only an IBAN can match (bank cards end at 19, landlines at 17, every other
     /// detector is shorter, IPv4 needs groups of ≤ 3), and an IBAN starts with two letters; so a run whose first
-    /// two characters are not both letters is passed over exactly as <see cref="HandleCompound"/> would.
+    /// two characters are not both letters is passed over exactly as <see cref="HandleCompound"/> would. A single
+    /// group of 12–40 that starts with three letters, not all hex (<c>ORD17325000011234</c>), is passed over too
+    /// (<see cref="LetterPrefixRulesOut"/>).
     /// </summary>
     /// <remarks>
     /// The run must stand alone: nothing before it that joins or qualifies it (a separator, '+', '/', a province
@@ -1069,7 +1071,7 @@ internal sealed class TextScanner : IDisposable
     /// </remarks>
     private static int LongShapeEnd(ReadOnlySpan<byte> data, int start, bool final)
     {
-        if (data.Length - start < 20 || (start > 0 && !IsolatingByte(data[start - 1])))
+        if (data.Length - start < 12 || (start > 0 && !IsolatingByte(data[start - 1])))
         {
             return 0;
         }
@@ -1089,6 +1091,10 @@ internal sealed class TextScanner : IDisposable
         {
             end = start + 36;
         }
+        else if (run >= 12 && LetterPrefixRulesOut(data, start) && (start < 3 || data[start - 3] < 0xE4))
+        {
+            end = start + run;
+        }
         else
         {
             return 0;
@@ -1099,8 +1105,25 @@ internal sealed class TextScanner : IDisposable
             return 0;
         }
 
-        return IsAsciiLetter(data[start]) && IsAsciiLetter(data[start + 1]) ? 0 : end;
+        if (!IsAsciiLetter(data[start]) || !IsAsciiLetter(data[start + 1]))
+        {
+            return end;
+        }
+
+        // Two leading letters could start an IBAN (country code); three cannot (its check digits come next).
+        return run >= 12 && LetterPrefixRulesOut(data, start) ? end : 0;
     }
+
+    /// <summary>
+    /// The run starts with three ASCII letters, not all of them hex (<c>ORD…</c>, <c>SKU…</c>, <c>req…</c>). No detector
+    /// accepts a single group of 12–40 characters that starts so: bank cards, IMEIs, mobiles, landlines and 15-digit
+    /// resident IDs are all digits, an 18-character resident ID or USCC has digits in its first three places
+    /// (USCC: the region code from the third), an IBAN has check digits in the third and fourth, a bare MAC is hex
+    /// only, and every other detector takes 11 characters or fewer.
+    /// </summary>
+    private static bool LetterPrefixRulesOut(ReadOnlySpan<byte> data, int start) =>
+        IsAsciiLetter(data[start]) && IsAsciiLetter(data[start + 1]) && IsAsciiLetter(data[start + 2])
+        && !(CharFold.IsHex(data[start]) && CharFold.IsHex(data[start + 1]) && CharFold.IsHex(data[start + 2]));
 
     /// <summary>-XXXX-XXXX-XXXX-XXXXXXXXXXXX (alphanumeric groups) at <paramref name="p"/>.</summary>
     private static bool IsUuidTail(ReadOnlySpan<byte> data, int p)
