@@ -66,6 +66,9 @@ internal sealed class TextScanner : IDisposable
     private bool _versionToken;
     private bool _numericLiteral;
 
+    // Anchors Process handled since ScanWhole began a value: only values that cost several are worth remembering.
+    private int _anchorsVisited;
+
     // Position of the next '@' in the data Process is scanning (int.MaxValue: none; -1: not looked up yet).
     private int _nextAt;
     private string? _location;
@@ -217,11 +220,12 @@ internal sealed class TextScanner : IDisposable
 
         BeginSegment(absoluteStart, location, locationSource, fieldName, fieldHints);
         _numericLiteral = numericLiteral;
+        _anchorsVisited = 0;
         // Nothing before the first anchor can start a token: start there rather than search again.
         Process(value, Math.Max(firstAnchor, 0), final: true, absoluteStart);
         CheckFieldValue(value);
         _skipRun = false;
-        if (memo is not null && _collector.Count + _collector.Dropped == emitted)
+        if (memo is not null && _anchorsVisited >= 3 && _collector.Count + _collector.Dropped == emitted)
         {
             memo.RememberClean(value, context, slot);
         }
@@ -346,6 +350,7 @@ internal sealed class TextScanner : IDisposable
             }
 
             i += rel;
+            _anchorsVisited++;
             var next = HandleAnchor(data, i, final, absBase);
             if (next < 0)
             {
@@ -1079,7 +1084,14 @@ internal sealed class TextScanner : IDisposable
         var run = data.Slice(start, Math.Min(data.Length - start, MaxWordChars + 1)).IndexOfAnyExcept(AsciiAlnum);
         if (run < 0)
         {
-            return 0;
+            // A run that ends with the data (a JSON string value, a header value) ends there like any other run when
+            // the data is final; the isolation test below then decides as it does for an ending byte.
+            if (!final || data.Length - start > MaxWordChars)
+            {
+                return 0;
+            }
+
+            run = data.Length - start;
         }
 
         int end;
