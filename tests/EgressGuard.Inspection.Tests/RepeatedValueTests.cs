@@ -12,8 +12,8 @@ public sealed class RepeatedValueTests
     private static readonly ContentDescriptor Json = new("application/json");
 
     [Theory]
-    [InlineData("x 7 y 8 device 356938035643809", "note", "imei", "imei")]
-    [InlineData("x 7 y 8 z 110105491231002 y", "note", "idcard", "cn_resident_id")]
+    [InlineData("x 7 y 8 device 356938035643809 on the shelf by the door", "note", "imei", "imei")]
+    [InlineData("x 7 y 8 z 110105491231002 y as written on the old form", "note", "idcard", "cn_resident_id")]
     public void SameValue_CleanInPlainFieldThenInContextField_FoundInEveryContextField(string value, string plainKey, string contextKey, string type)
     {
         var records = new StringBuilder("[");
@@ -35,7 +35,7 @@ public sealed class RepeatedValueTests
     public void SameValue_CleanForScannerWithoutTheType_FoundByScannerWithIt()
     {
         var emailOnly = new PiiScanner(new ScannerOptions { FingerprintKey = TestScanners.Key, EnabledTypes = new HashSet<string> { "email" }, Today = new DateOnly(2025, 6, 1) });
-        var body = Encoding.UTF8.GetBytes("""[{"note":"call 1 or 2 or 13800138000 today"},{"note":"call 1 or 2 or 13800138000 today"}]""");
+        var body = Encoding.UTF8.GetBytes("""[{"note":"call 1 or 2 or 13800138000 today, or write to the office"},{"note":"call 1 or 2 or 13800138000 today, or write to the office"}]""");
         for (var round = 0; round < 3; round++)
         {
             Assert.Empty(emailOnly.Scan(body, Json).Findings);
@@ -49,7 +49,7 @@ public sealed class RepeatedValueTests
     public void SameResidentId_CleanBeforeBirthDate_FoundOnceTheDateHasPassed()
     {
         var id = ResidentId("11010520250615001");
-        var body = Encoding.UTF8.GetBytes("[{\"note\":\"n 1 n 2 old " + id + " id\"},{\"note\":\"n 1 n 2 old " + id + " id\"}]");
+        var body = Encoding.UTF8.GetBytes("[{\"note\":\"n 1 n 2 old " + id + " id as written on the form\"},{\"note\":\"n 1 n 2 old " + id + " id as written on the form\"}]");
         var before = new PiiScanner(new ScannerOptions { FingerprintKey = TestScanners.Key, Today = new DateOnly(2025, 6, 1) });
         var after = new PiiScanner(new ScannerOptions { FingerprintKey = TestScanners.Key, Today = new DateOnly(2025, 7, 1) });
         for (var round = 0; round < 3; round++)

@@ -18,14 +18,17 @@ namespace EgressGuard.Inspection.Scanning;
 /// </para>
 /// <para>
 /// One per thread (like <see cref="FieldHintCache"/>), fetched at every use and never held by a scan, because a
-/// stream's writes may run on different threads: no sharing, no lock, no per-request allocation. 64 slots of up to
+/// stream's writes may run on different threads: no sharing, no lock, no per-request allocation. 64 slots of 40 to
 /// 240 bytes (about 16 KB per scanning thread); a slot whose value keeps repeating is not evicted by one-off values.
 /// </para>
 /// </remarks>
 internal sealed class CleanValueMemo
 {
-    /// <summary>Shorter values cost less to scan than to look up.</summary>
-    public const int MinBytes = 16;
+    /// <summary>
+    /// Shorter values rarely pay for the lookup: ids, cards, e-mails and addresses (16–40 bytes) are unique per record
+    /// or hold PI, so the lookup would never hit (measured: +4 % instructions on dense-PI JSON with a 16-byte minimum).
+    /// </summary>
+    public const int MinBytes = 40;
 
     /// <summary>Longer values are scanned every time.</summary>
     public const int MaxBytes = 240;
