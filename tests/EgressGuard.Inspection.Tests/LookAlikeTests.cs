@@ -80,6 +80,25 @@ public sealed class LookAlikeTests
     }
 
     [Theory]
+    [InlineData("ORD6222021234567890128")]
+    [InlineData("ord13800138000")]
+    [InlineData("SKU110105194912310028")]
+    [InlineData("reqA1B2C3D4E5F6A7B8C9D0")]
+    public void LetterPrefixedIds_AloneInJsonAndText_GiveNoFindings(string value)
+    {
+        Assert.Empty(Scan("{\"card\":\"" + value + "\"}"));
+        Assert.Empty(TestScanners.Find("卡号 " + value + " ok"));
+    }
+
+    [Theory]
+    [InlineData("{\"mac\":\"ABC123456789\"}", "mac_address")]
+    [InlineData("{\"card\":\"ORD 6222021234567890128\"}", "bank_card")]
+    [InlineData("{\"id\":\"ORD 11010519491231002X\"}", "cn_resident_id")]
+    [InlineData("{\"acct\":\"GB82WEST12345698765432\"}", "iban")]
+    public void LetterPrefixedRuns_ThatHoldAnIdentifier_AreStillReported(string json, string type) =>
+        Assert.Contains(Scan(json), f => f.Type == type);
+
+    [Theory]
     [InlineData("{\"n\":1380013}", 0)]
     [InlineData("{\"v\":\"1.2.3\",\"w\":\"a-b_c\"}", 0)]
     [InlineData("{\"ip\":\"::1\"}", 1)]

@@ -16,11 +16,8 @@ namespace EgressGuard.Inspection.Decoding;
 internal sealed class JsonSink : ByteSink, ILocationSource
 {
     private const int MaxKeyBytes = 64;
-    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
-    private static readonly SearchValues<byte> StructureStops = SearchValues.Create("{}[],:\"-0123456789"u8);
-    private static readonly SearchValues<byte> NumberChars = SearchValues.Create("0123456789+-.eE"u8);
 
-    // StructureStops as a table, for the one-byte test before the vectorised search.
+    // The structural stops ({}[],:"- and digits) as a table, for the one-byte test before the block search.
     private static readonly bool[] IsStructureStop = BuildStopTable();
 
     private readonly TextScanner _scanner;
@@ -43,6 +40,9 @@ internal sealed class JsonSink : ByteSink, ILocationSource
     private int _unicode;
     private int _unicodeDigits;
     private int _highSurrogate;
+
+    // Byte classes of the span Write is reading, a 64-byte block at a time (token ends without a search call per token).
+    private JsonBlockIndex _blocks;
 
     public JsonSink(TextScanner scanner, long baseOffset, string location, int maxDepth)
     {
@@ -69,6 +69,7 @@ internal sealed class JsonSink : ByteSink, ILocationSource
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Write(ReadOnlySpan<byte> data)
     {
+        _blocks.Reset();
         var i = 0;
         while (i < data.Length)
         {
@@ -190,23 +191,52 @@ internal sealed class JsonSink : ByteSink, ILocationSource
 
     /// <summary>
     /// Handles structural bytes until a string or number needs another state (or the data ends). Between tokens
-    /// the gap is usually zero bytes (<c>":"</c>, <c>","</c>), so the next byte is tested before the vectorised search.
+    /// the gap is usually zero bytes (<c>":"</c>, <c>","</c>), so the next byte is tested before the block search.
     /// </summary>
     private int Structure(ReadOnlySpan<byte> data, int i)
     {
         while (i < data.Length)
         {
-            if (!IsStructureStop[data[i]])
+            // The bytes between tokens of compact JSON, handled here rather than through StructuralByte's switch.
+            var b = data[i];
+            if (b == '"')
             {
-                var rel = data[i..].IndexOfAny(StructureStops);
-                if (rel < 0)
+                i = StartString(data, i);
+                if (_state != State.Structure)
+                {
+                    return i;
+                }
+
+                continue;
+            }
+
+            if (b == ',')
+            {
+                Comma();
+                _pos++;
+                i++;
+                continue;
+            }
+
+            if (b == ':')
+            {
+                _expectKey = false;
+                _pos++;
+                i++;
+                continue;
+            }
+
+            if (!IsStructureStop[b])
+            {
+                var stop = _blocks.NextStop(data, i);
+                if (stop < 0)
                 {
                     _pos += data.Length - i;
                     return data.Length;
                 }
 
-                i += rel;
-                _pos += rel;
+                _pos += stop - i;
+                i = stop;
             }
 
             i = StructuralByte(data, i);
@@ -217,6 +247,18 @@ internal sealed class JsonSink : ByteSink, ILocationSource
         }
 
         return i;
+    }
+
+    private void Comma()
+    {
+        if (_depth > 0 && _depth <= _maxDepth && _isArray[_depth - 1])
+        {
+            _index[_depth - 1]++;
+        }
+        else
+        {
+            _expectKey = true;
+        }
     }
 
     private int StructuralByte(ReadOnlySpan<byte> data, int i)
@@ -241,15 +283,7 @@ internal sealed class JsonSink : ByteSink, ILocationSource
                 _expectKey = false;
                 break;
             case (byte)',':
-                if (_depth > 0 && _depth <= _maxDepth && _isArray[_depth - 1])
-                {
-                    _index[_depth - 1]++;
-                }
-                else
-                {
-                    _expectKey = true;
-                }
-
+                Comma();
                 break;
             case (byte)':':
                 _expectKey = false;
@@ -258,11 +292,12 @@ internal sealed class JsonSink : ByteSink, ILocationSource
                 return StartString(data, i);
             default:
                 // '-' or a digit: a number value.
-                var end = data[i..].IndexOfAnyExcept(NumberChars);
-                if (end >= 0)
+                var numberEnd = _blocks.NextNotNumber(data, i);
+                if (numberEnd >= 0)
                 {
                     // Counts, durations, small decimals: fewer than 7 characters in fewer than 4 groups cannot be an
                     // identifier (TextScanner.QuickReject), so the number is not handed to the scanner at all.
+                    var end = numberEnd - i;
                     if (end < 7)
                     {
                         _pos += end;
@@ -270,7 +305,8 @@ internal sealed class JsonSink : ByteSink, ILocationSource
                     }
 
                     var d = FieldDepth();
-                    _scanner.ScanWhole(_base + _pos, null, this, FieldName(d), data.Slice(i, end), numericLiteral: true, FieldHints(d));
+                    var anchor = _blocks.NextAnchor(data, i, numberEnd);
+                    _scanner.ScanWhole(_base + _pos, null, this, FieldName(d), data.Slice(i, end), anchor < 0 ? -1 : anchor - i, numericLiteral: true, FieldHints(d));
                     _pos += end;
                     return i + end;
                 }
@@ -294,8 +330,9 @@ internal sealed class JsonSink : ByteSink, ILocationSource
         _stringIsKey = InObject && _expectKey;
         if (_stringIsKey)
         {
-            var end = data[i..].IndexOfAny(StringSpecials);
-            if (end >= 0 && data[i + end] == '"')
+            var special = _blocks.NextSpecial(data, i);
+            var end = special - i;
+            if (special >= 0 && data[special] == '"')
             {
                 // Whole key in this chunk, no escapes: straight into its slot.
                 var n = Math.Min(end, MaxKeyBytes);
@@ -311,8 +348,9 @@ internal sealed class JsonSink : ByteSink, ILocationSource
             return i;
         }
 
-        var rel = data[i..].IndexOfAny(StringSpecials);
-        if (rel >= 0 && data[i + rel] == '"')
+        var closing = _blocks.NextSpecial(data, i);
+        var rel = closing - i;
+        if (closing >= 0 && data[closing] == '"')
         {
             // Whole value in this chunk, no escapes: scan it in place, unless it is too short to hold anything.
             if (TextScanner.TooShortForPii(data.Slice(i, rel)))
@@ -322,7 +360,8 @@ internal sealed class JsonSink : ByteSink, ILocationSource
             }
 
             var d = FieldDepth();
-            _scanner.ScanWhole(_base + _pos, null, this, FieldName(d), data.Slice(i, rel), fieldHints: FieldHints(d));
+            var anchor = _blocks.NextAnchor(data, i, closing);
+            _scanner.ScanWhole(_base + _pos, null, this, FieldName(d), data.Slice(i, rel), anchor < 0 ? -1 : anchor - i, fieldHints: FieldHints(d));
             _pos += rel + 1;
             return i + rel + 1;
         }
@@ -336,7 +375,8 @@ internal sealed class JsonSink : ByteSink, ILocationSource
 
     private int StringRun(ReadOnlySpan<byte> data, int i)
     {
-        var rel = data[i..].IndexOfAny(StringSpecials);
+        var special = _blocks.NextSpecial(data, i);
+        var rel = special < 0 ? -1 : special - i;
         var run = rel < 0 ? data[i..] : data.Slice(i, rel);
         Output(run);
         i += run.Length;
@@ -360,7 +400,8 @@ internal sealed class JsonSink : ByteSink, ILocationSource
 
     private int NumberRun(ReadOnlySpan<byte> data, int i)
     {
-        var rel = data[i..].IndexOfAnyExcept(NumberChars);
+        var numberEnd = _blocks.NextNotNumber(data, i);
+        var rel = numberEnd < 0 ? -1 : numberEnd - i;
         var run = rel < 0 ? data[i..] : data.Slice(i, rel);
         _scanner.Write(run);
         _pos += run.Length;

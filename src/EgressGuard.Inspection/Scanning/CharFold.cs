@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EgressGuard.Inspection.Scanning;
 
 /// <summary>
@@ -84,14 +86,19 @@ internal static class CharFold
         return Fallback(out c);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsLetter(byte c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsAlnum(byte c) => IsDigit(c) || IsLetter(c);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsHex(byte c) => IsDigit(c) || (uint)((c | 0x20) - 'a') <= 'f' - 'a';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte Upper(byte c) => IsLetter(c) ? (byte)(c & 0xDF) : c;
 
     private static int Fallback(out byte c)

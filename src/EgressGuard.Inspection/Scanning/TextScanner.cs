@@ -66,6 +66,9 @@ internal sealed class TextScanner : IDisposable
     private bool _versionToken;
     private bool _numericLiteral;
 
+    // Anchors Process handled since ScanWhole began a value: only values that cost several are worth remembering.
+    private int _anchorsVisited;
+
     // Position of the next '@' in the data Process is scanning (int.MaxValue: none; -1: not looked up yet).
     private int _nextAt;
     private string? _location;
@@ -176,11 +179,19 @@ internal sealed class TextScanner : IDisposable
     /// straddle a chunk): values with no candidate byte and no field context cost one vectorised search.
     /// </summary>
     public void ScanWhole(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName, ReadOnlySpan<byte> value,
-        bool numericLiteral = false, ContextHints fieldHints = ContextHints.None)
+        bool numericLiteral = false, ContextHints fieldHints = ContextHints.None) =>
+        ScanWhole(absoluteStart, location, locationSource, fieldName, value, value.IndexOfAny(Anchors), numericLiteral, fieldHints);
+
+    /// <summary>
+    /// <see cref="ScanWhole(long, string?, ILocationSource?, ReadOnlyMemory{byte}, ReadOnlySpan{byte}, bool, ContextHints)"/>
+    /// when the caller already knows where the first anchor (digit, '@', ':', 0xEF) of <paramref name="value"/> is
+    /// (-1: none), as the JSON reader does from its byte-class masks.
+    /// </summary>
+    public void ScanWhole(long absoluteStart, string? location, ILocationSource? locationSource, ReadOnlyMemory<byte> fieldName, ReadOnlySpan<byte> value,
+        int firstAnchor, bool numericLiteral = false, ContextHints fieldHints = ContextHints.None)
     {
         // No anchor: only a name or address field can still hold something (CheckFieldValue), and a field whose
         // known context says neither cannot.
-        var firstAnchor = value.IndexOfAny(Anchors);
         if (firstAnchor < 0
             && (fieldName.IsEmpty || (fieldHints != ContextHints.None && (fieldHints & (ContextHints.Name | ContextHints.Address)) == 0)
                 || !MayBeNameOrAddress(value)))
@@ -188,12 +199,36 @@ internal sealed class TextScanner : IDisposable
             return;
         }
 
+        // A value repeated verbatim (user agents, SDK strings) that was already scanned clean in the same context is
+        // passed over: the result would be the same (see CleanValueMemo).
+        CleanValueMemo? memo = null;
+        var context = 0;
+        var slot = 0;
+        long emitted = 0;
+        if (value.Length is >= CleanValueMemo.MinBytes and <= CleanValueMemo.MaxBytes && (fieldName.IsEmpty || fieldHints != ContextHints.None))
+        {
+            context = (int)fieldHints | (fieldName.IsEmpty ? 1 << 29 : 0) | (numericLiteral ? 1 << 28 : 0);
+            slot = CleanValueMemo.Slot(value, context);
+            memo = CleanValueMemo.For(_enabled, _today);
+            if (memo.IsKnownClean(value, context, slot))
+            {
+                return;
+            }
+
+            emitted = _collector.Count + _collector.Dropped;
+        }
+
         BeginSegment(absoluteStart, location, locationSource, fieldName, fieldHints);
         _numericLiteral = numericLiteral;
+        _anchorsVisited = 0;
         // Nothing before the first anchor can start a token: start there rather than search again.
         Process(value, Math.Max(firstAnchor, 0), final: true, absoluteStart);
         CheckFieldValue(value);
         _skipRun = false;
+        if (memo is not null && _anchorsVisited >= 3 && _collector.Count + _collector.Dropped == emitted)
+        {
+            memo.RememberClean(value, context, slot);
+        }
     }
 
     /// <summary>
@@ -315,6 +350,7 @@ internal sealed class TextScanner : IDisposable
             }
 
             i += rel;
+            _anchorsVisited++;
             var next = HandleAnchor(data, i, final, absBase);
             if (next < 0)
             {
@@ -1029,7 +1065,9 @@ internal sealed class TextScanner : IDisposable
     /// 20–40 alphanumerics (hex trace ids, hashes, order numbers with a prefix) or a UUID (8-4-4-4-12 groups
     /// joined by '-'). At these lengths only an IBAN can match (bank cards end at 19, landlines at 17, every other
     /// detector is shorter, IPv4 needs groups of ≤ 3), and an IBAN starts with two letters; so a run whose first
-    /// two characters are not both letters is passed over exactly as <see cref="HandleCompound"/> would.
+    /// two characters are not both letters is passed over exactly as <see cref="HandleCompound"/> would. A single
+    /// group of 12–40 that starts with three letters, not all hex (<c>ORD17325000011234</c>), is passed over too
+    /// (<see cref="LetterPrefixRulesOut"/>).
     /// </summary>
     /// <remarks>
     /// The run must stand alone: nothing before it that joins or qualifies it (a separator, '+', '/', a province
@@ -1038,7 +1076,7 @@ internal sealed class TextScanner : IDisposable
     /// </remarks>
     private static int LongShapeEnd(ReadOnlySpan<byte> data, int start, bool final)
     {
-        if (data.Length - start < 20 || (start > 0 && !IsolatingByte(data[start - 1])))
+        if (data.Length - start < 12 || (start > 0 && !IsolatingByte(data[start - 1])))
         {
             return 0;
         }
@@ -1046,7 +1084,14 @@ internal sealed class TextScanner : IDisposable
         var run = data.Slice(start, Math.Min(data.Length - start, MaxWordChars + 1)).IndexOfAnyExcept(AsciiAlnum);
         if (run < 0)
         {
-            return 0;
+            // A run that ends with the data (a JSON string value, a header value) ends there like any other run when
+            // the data is final; the isolation test below then decides as it does for an ending byte.
+            if (!final || data.Length - start > MaxWordChars)
+            {
+                return 0;
+            }
+
+            run = data.Length - start;
         }
 
         int end;
@@ -1058,6 +1103,10 @@ internal sealed class TextScanner : IDisposable
         {
             end = start + 36;
         }
+        else if (run >= 12 && LetterPrefixRulesOut(data, start) && (start < 3 || data[start - 3] < 0xE4))
+        {
+            end = start + run;
+        }
         else
         {
             return 0;
@@ -1068,8 +1117,25 @@ internal sealed class TextScanner : IDisposable
             return 0;
         }
 
-        return IsAsciiLetter(data[start]) && IsAsciiLetter(data[start + 1]) ? 0 : end;
+        if (!IsAsciiLetter(data[start]) || !IsAsciiLetter(data[start + 1]))
+        {
+            return end;
+        }
+
+        // Two leading letters could start an IBAN (country code); three cannot (its check digits come next).
+        return run >= 12 && LetterPrefixRulesOut(data, start) ? end : 0;
     }
+
+    /// <summary>
+    /// The run starts with three ASCII letters, not all of them hex (<c>ORD…</c>, <c>SKU…</c>, <c>req…</c>). No detector
+    /// accepts a single group of 12–40 characters that starts so: bank cards, IMEIs, mobiles, landlines and 15-digit
+    /// resident IDs are all digits, an 18-character resident ID or USCC has digits in its first three places
+    /// (USCC: the region code from the third), an IBAN has check digits in the third and fourth, a bare MAC is hex
+    /// only, and every other detector takes 11 characters or fewer.
+    /// </summary>
+    private static bool LetterPrefixRulesOut(ReadOnlySpan<byte> data, int start) =>
+        IsAsciiLetter(data[start]) && IsAsciiLetter(data[start + 1]) && IsAsciiLetter(data[start + 2])
+        && !(CharFold.IsHex(data[start]) && CharFold.IsHex(data[start + 1]) && CharFold.IsHex(data[start + 2]));
 
     /// <summary>-XXXX-XXXX-XXXX-XXXXXXXXXXXX (alphanumeric groups) at <paramref name="p"/>.</summary>
     private static bool IsUuidTail(ReadOnlySpan<byte> data, int p)
