@@ -184,17 +184,31 @@ public static class ExportCodec
             return null;
         }
 
-        string? Cell(int i)
+        var values = new string?[Fields.Length];
+        for (var i = 0; i < values.Length; i++)
         {
             var (value, quoted) = cells[i];
-            if (!quoted)
-            {
-                return value.Length == 0 ? null : value;
-            }
-
-            return value.StartsWith('\'') ? value[1..] : value;
+            values[i] = !quoted ? (value.Length == 0 ? null : value) : value.StartsWith('\'') ? value[1..] : value;
         }
 
+        return ParseValues(values, out error);
+    }
+
+    /// <summary>
+    /// Reads one row of field values (in <see cref="Fields"/> order, null = absent) back into an
+    /// entry; null with an error when it is not a row this codec wrote. The inverse shared by the CSV
+    /// and Parquet readers.
+    /// </summary>
+    public static LedgerEntry? ParseValues(IReadOnlyList<string?> values, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count != Fields.Length)
+        {
+            error = $"{values.Count} fields, expected {Fields.Length}";
+            return null;
+        }
+
+        string? Cell(int i) => values[i];
         string Required(int i) => Cell(i) ?? throw new FormatException($"{Fields[i]} is empty");
 
         try
@@ -343,7 +357,8 @@ public static class ExportCodec
         }
     }
 
-    private static string?[] Values(LedgerEntry entry)
+    /// <summary>One entry's field values in <see cref="Fields"/> order (null = absent), as text.</summary>
+    public static string?[] Values(LedgerEntry entry)
     {
         var values = new string?[Fields.Length];
         values[0] = entry.Sequence.ToString(CultureInfo.InvariantCulture);

@@ -8,4 +8,7 @@ public enum ExportFormat
 
     /// <summary>JSON Lines, one entry per line.</summary>
     Jsonl,
+
+    /// <summary>Apache Parquet, the CSV columns as optional UTF-8 string columns (<see cref="ParquetExport"/>).</summary>
+    Parquet,
 }

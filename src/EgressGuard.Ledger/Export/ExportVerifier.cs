@@ -91,7 +91,7 @@ public static class ExportVerifier
         var file = m.GetProperty("files")[0];
         var name = Path.GetFileName(file.GetProperty("name").GetString()!);
         var path = Path.Combine(directory, name);
-        var csv = m.GetProperty("dataFormat").GetString() == "csv";
+        var dataFormat = m.GetProperty("dataFormat").GetString();
         var options = new LedgerVerificationOptions
         {
             TrustedKeys = keys,
@@ -103,7 +103,13 @@ public static class ExportVerifier
         LedgerVerificationReport report;
         using (var stream = File.OpenRead(path))
         {
-            report = LedgerVerifier.Verify(csv ? ReadCsv(stream, rowError) : ReadJsonl(stream, rowError), evidence, options);
+            var rows = dataFormat switch
+            {
+                "csv" => ReadCsv(stream, rowError),
+                "parquet" => ParquetExport.Read(stream, rowError).Select(Encode),
+                _ => ReadJsonl(stream, rowError),
+            };
+            report = LedgerVerifier.Verify(rows, evidence, options);
         }
 
         if (report.Failure is null && rowError[0] is { } parse)

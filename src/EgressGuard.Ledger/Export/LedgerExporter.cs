@@ -67,7 +67,7 @@ public static class LedgerExporter
             }
 
             Directory.CreateDirectory(outDirectory);
-            var fileName = format == ExportFormat.Csv ? "entries.csv" : "entries.jsonl";
+            var fileName = "entries." + DataFormatName(format);
             var path = Path.Combine(outDirectory, fileName);
             ulong written = 0;
             ulong last = start;
@@ -78,6 +78,7 @@ public static class LedgerExporter
             {
                 using var text = new StreamWriter(file, new UTF8Encoding(false), 1 << 16);
                 using var json = new Utf8JsonWriter(file);
+                using var parquet = format == ExportFormat.Parquet ? new ParquetExport.Writer(file) : null;
                 if (format == ExportFormat.Csv)
                 {
                     text.Write(ExportCodec.CsvHeader);
@@ -109,6 +110,10 @@ public static class LedgerExporter
                         text.Write(ExportCodec.ToCsv(entry));
                         text.Write("\r\n");
                     }
+                    else if (parquet is not null)
+                    {
+                        parquet.Add(entry);
+                    }
                     else
                     {
                         ExportCodec.WriteJson(json, entry);
@@ -126,6 +131,7 @@ public static class LedgerExporter
                 }
 
                 text.Flush();
+                parquet?.Complete();
             }
 
             progress?.Invoke(written, total);
@@ -196,7 +202,7 @@ public static class LedgerExporter
         w.WriteString("origin", origin);
         w.WriteString("requestedFrom", Time(from));
         w.WriteString("requestedTo", Time(to));
-        w.WriteString("dataFormat", format == ExportFormat.Csv ? "csv" : "jsonl");
+        w.WriteString("dataFormat", DataFormatName(format));
         w.WriteString("encoding", "canonical entry encoding v1 (src/EgressGuard.Ledger/README.md §1); each row re-encodes to the hashed bytes");
         if (format == ExportFormat.Csv)
         {
@@ -256,4 +262,11 @@ public static class LedgerExporter
     }
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static string DataFormatName(ExportFormat format) => format switch
+    {
+        ExportFormat.Csv => "csv",
+        ExportFormat.Parquet => "parquet",
+        _ => "jsonl",
+    };
 }

@@ -12,8 +12,8 @@ internal static class LedgerExportCommand
         var config = Cli.ConfigOption();
         var from = new Option<string>("--from") { Description = "Entries at or after this time (ISO 8601; a date alone is 00:00 UTC)", Required = true };
         var to = new Option<string>("--to") { Description = "Entries before this time", Required = true };
-        var format = new Option<string>("--format") { Description = "csv or jsonl (default jsonl)", DefaultValueFactory = _ => "jsonl" };
-        format.AcceptOnlyFromAmong("csv", "jsonl");
+        var format = new Option<string>("--format") { Description = "csv, jsonl or parquet (default jsonl)", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("csv", "jsonl", "parquet");
         var output = new Option<string>("--out") { Description = "Output directory (created)", Required = true };
         var command = new Command("export", "Export entries with manifest.json (file hashes, checkpoints, start frontier, public keys) for `ledger verify --export`.") { config, from, to, format, output };
         command.SetAction((parse, _) => Cli.Guard(() =>
@@ -41,7 +41,7 @@ internal static class LedgerExportCommand
             Action<ulong, ulong>? progress = Console.IsErrorRedirected
                 ? null
                 : (done, total) => Console.Error.Write($"\rexported {done:N0} / {total:N0} entries ({(total == 0 ? 100 : done * 100 / total)}%)   ");
-            var result = LedgerExporter.Export(options.DataDirectory, f!.Value, t!.Value, parse.GetValue(format) == "csv" ? ExportFormat.Csv : ExportFormat.Jsonl,
+            var result = LedgerExporter.Export(options.DataDirectory, f!.Value, t!.Value, parse.GetValue(format) switch { "csv" => ExportFormat.Csv, "parquet" => ExportFormat.Parquet, _ => ExportFormat.Jsonl },
                 parse.GetValue(output)!, keys, options.Origin, progress);
             if (progress is not null)
             {

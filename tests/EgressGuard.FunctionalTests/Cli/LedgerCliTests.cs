@@ -53,6 +53,14 @@ public sealed class LedgerCliTests
         Assert.True(offline.ExitCode == 0, offline.StandardOutput + offline.StandardError);
         Assert.Contains("records checked: 10", offline.StandardOutput, StringComparison.Ordinal);
 
+        // The same range as Parquet (for the auditor's query tools) verifies offline too.
+        var parquet = await EgressGuardCli.RunAsync(dir.Path, "ledger", "export", "--config", config, "--from", "2000-01-01", "--to", "2999-01-01", "--format", "parquet", "--out", dir.File("export-parquet"));
+        var parquetOffline = await EgressGuardCli.RunAsync(dir.Path, "ledger", "verify", "--export", dir.File("export-parquet"), "--public-key", dir.File("key.pem"));
+        Assert.True(parquet.ExitCode == 0, parquet.StandardError);
+        Assert.StartsWith("PAR1", File.ReadAllText(dir.File("export-parquet/entries.parquet"))[..4], StringComparison.Ordinal);
+        Assert.True(parquetOffline.ExitCode == 0, parquetOffline.StandardOutput + parquetOffline.StandardError);
+        Assert.Contains("records checked: 10", parquetOffline.StandardOutput, StringComparison.Ordinal);
+
         // An auditor's copy edited: one host in one line.
         var csv = dir.File("export/entries.csv");
         var lines = File.ReadAllLines(csv);

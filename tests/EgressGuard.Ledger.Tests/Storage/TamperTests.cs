@@ -215,6 +215,7 @@ public sealed class TamperTests
     [Theory]
     [InlineData(ExportFormat.Csv)]
     [InlineData(ExportFormat.Jsonl)]
+    [InlineData(ExportFormat.Parquet)]
     public async Task VerifyExport_Untouched_Succeeds(ExportFormat format)
     {
         using var dir = new TempDirectory();
@@ -249,6 +250,65 @@ public sealed class TamperTests
         Assert.Equal(LedgerFailureKind.Modified, verification.Report!.Failure!.Kind);
         Assert.Equal(300UL, verification.Report.Failure.Sequence);
         Assert.Equal(399UL, verification.Report.Failure.LastSequence);
+    }
+
+    [Fact]
+    public async Task VerifyExport_ParquetRewrittenWithOneValueChanged_NamesTheBlock()
+    {
+        // What a forger with a Parquet library does: read the file, change one host, write it back.
+        using var dir = new TempDirectory();
+        await StoreSamples.WriteAsync(dir.Path, Count, 100);
+        var outDir = dir.File("export");
+        Export(dir.Path, outDir, ExportFormat.Parquet);
+        RewriteParquet(Path.Combine(outDir, "entries.parquet"), entries => [.. entries.Select(e =>
+            e.Transfer is { Host: "host321.example.com" } t ? e with { Transfer = t with { Host = "host999.example.com" } } : e)]);
+
+        var verification = ExportVerifier.Verify(outDir, StoreSamples.PublicKey(dir.Path));
+
+        Assert.False(verification.Succeeded);
+        Assert.Equal(LedgerFailureKind.Modified, verification.Report!.Failure!.Kind);
+        Assert.Equal(300UL, verification.Report.Failure.Sequence);
+        Assert.Equal(399UL, verification.Report.Failure.LastSequence);
+    }
+
+    [Fact]
+    public async Task VerifyExport_ParquetRowDropped_ReportsDeleted()
+    {
+        using var dir = new TempDirectory();
+        await StoreSamples.WriteAsync(dir.Path, Count, 100);
+        var outDir = dir.File("export");
+        Export(dir.Path, outDir, ExportFormat.Parquet);
+        RewriteParquet(Path.Combine(outDir, "entries.parquet"), entries => [.. entries.Where(e => e.Sequence != 77)]);
+
+        var verification = ExportVerifier.Verify(outDir, StoreSamples.PublicKey(dir.Path));
+
+        Assert.Equal(LedgerFailureKind.Deleted, verification.Report!.Failure!.Kind);
+        Assert.Equal(77UL, verification.Report.Failure.Sequence);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("truncated")]
+    [InlineData("empty")]
+    public async Task VerifyExport_BrokenParquetFile_IsAClearFailureNotACrash(string damage)
+    {
+        using var dir = new TempDirectory();
+        await StoreSamples.WriteAsync(dir.Path, Count, 100);
+        var outDir = dir.File("export");
+        Export(dir.Path, outDir, ExportFormat.Parquet);
+        var path = Path.Combine(outDir, "entries.parquet");
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, damage switch
+        {
+            "garbage" => [.. Enumerable.Range(0, bytes.Length).Select(i => (byte)(i * 131 + 7))],
+            "truncated" => bytes[..(bytes.Length / 2)],
+            _ => [],
+        });
+
+        var verification = ExportVerifier.Verify(outDir, StoreSamples.PublicKey(dir.Path));
+
+        Assert.False(verification.Succeeded);
+        Assert.NotNull(verification.Error ?? verification.Report?.Failure?.Message);
     }
 
     [Fact]
@@ -316,6 +376,28 @@ public sealed class TamperTests
         var result = LedgerExporter.Export(dataDirectory, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddDays(-2), format, outDir, keys, origin);
         Assert.Null(result.Error);
         return result;
+    }
+
+    private static void RewriteParquet(string path, Func<IEnumerable<LedgerEntry>, List<LedgerEntry>> change)
+    {
+        List<LedgerEntry> entries;
+        var error = new string?[1];
+        using (var read = File.OpenRead(path))
+        {
+            entries = change(ParquetExport.Read(read, error).ToList());
+        }
+
+        Assert.Null(error[0]);
+        using var output = File.Create(path);
+        using (var writer = new ParquetExport.Writer(output))
+        {
+            foreach (var entry in entries)
+            {
+                writer.Add(entry);
+            }
+
+            writer.Complete();
+        }
     }
 
     private static byte[] Replace(byte[] data, string from, string to)
