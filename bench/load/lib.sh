@@ -28,6 +28,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# install_missing PACKAGE...: apt-get installs the packages (root only; otherwise an error naming
+# them). Puts the sbin folders on PATH either way.
+install_missing() {
+  if (($#)); then
+    [ "$(id -u)" = 0 ] || die "missing $*: run as root, or apt-get install -y $*"
+    log "installing $*"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+  fi
+  export PATH="$PATH:/usr/sbin:/sbin"
+}
+
 # free_port: sets FREE_PORT to a free TCP port on loopback not handed out before (no subshell, so
 # the list of ports taken and $RANDOM advance).
 taken=" "

@@ -48,13 +48,7 @@ command -v hey >/dev/null || missing+=(hey)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v squid >/dev/null || [ -x /usr/sbin/squid ] || missing+=(squid)
 command -v curl >/dev/null || missing+=(curl)
-if ((${#missing[@]})); then
-  [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: run as root, or apt-get install -y ${missing[*]}"
-  log "installing ${missing[*]}"
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
-fi
-export PATH="$PATH:/usr/sbin:/sbin"
+install_missing "${missing[@]}"
 command -v dotnet >/dev/null || [ -n "$EGRESSGUARD_DIR" ] || die "dotnet SDK not found (needed to publish egressguard)"
 
 free_port; ORIGIN_PORT="$FREE_PORT"

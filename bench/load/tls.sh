@@ -50,13 +50,7 @@ command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
 # ssl-bump needs the OpenSSL build of Squid (Debian's `squid` is the GnuTLS build; the two conflict).
 { /usr/sbin/squid -v 2>/dev/null | grep -q -- --with-openssl && [ -x /usr/lib/squid/security_file_certgen ]; } || missing+=(squid-openssl)
-if ((${#missing[@]})); then
-  [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: run as root, or apt-get install -y ${missing[*]}"
-  log "installing ${missing[*]}"
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
-fi
-export PATH="$PATH:/usr/sbin:/sbin"
+install_missing "${missing[@]}"
 
 # The origin listens on 443: hey sends its Host header as the TLS server name, and with a port in it
 # (https://127.0.0.3:PORT) that name matches no certificate, which Squid (rightly) refuses upstream.

@@ -256,14 +256,8 @@ public sealed class TamperTests
     public async Task VerifyExport_ParquetRewrittenWithOneValueChanged_NamesTheBlock()
     {
         // What a forger with a Parquet library does: read the file, change one host, write it back.
-        using var dir = new TempDirectory();
-        await StoreSamples.WriteAsync(dir.Path, Count, 100);
-        var outDir = dir.File("export");
-        Export(dir.Path, outDir, ExportFormat.Parquet);
-        RewriteParquet(Path.Combine(outDir, "entries.parquet"), entries => [.. entries.Select(e =>
+        var verification = await VerifyRewrittenParquetAsync(entries => [.. entries.Select(e =>
             e.Transfer is { Host: "host321.example.com" } t ? e with { Transfer = t with { Host = "host999.example.com" } } : e)]);
-
-        var verification = ExportVerifier.Verify(outDir, StoreSamples.PublicKey(dir.Path));
 
         Assert.False(verification.Succeeded);
         Assert.Equal(LedgerFailureKind.Modified, verification.Report!.Failure!.Kind);
@@ -274,13 +268,7 @@ public sealed class TamperTests
     [Fact]
     public async Task VerifyExport_ParquetRowDropped_ReportsDeleted()
     {
-        using var dir = new TempDirectory();
-        await StoreSamples.WriteAsync(dir.Path, Count, 100);
-        var outDir = dir.File("export");
-        Export(dir.Path, outDir, ExportFormat.Parquet);
-        RewriteParquet(Path.Combine(outDir, "entries.parquet"), entries => [.. entries.Where(e => e.Sequence != 77)]);
-
-        var verification = ExportVerifier.Verify(outDir, StoreSamples.PublicKey(dir.Path));
+        var verification = await VerifyRewrittenParquetAsync(entries => [.. entries.Where(e => e.Sequence != 77)]);
 
         Assert.Equal(LedgerFailureKind.Deleted, verification.Report!.Failure!.Kind);
         Assert.Equal(77UL, verification.Report.Failure.Sequence);
@@ -376,6 +364,17 @@ public sealed class TamperTests
         var result = LedgerExporter.Export(dataDirectory, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddDays(-2), format, outDir, keys, origin);
         Assert.Null(result.Error);
         return result;
+    }
+
+    /// <summary>Exports the sample store as Parquet, rewrites the file with <paramref name="change"/> applied, and verifies the export.</summary>
+    private static async Task<ExportVerification> VerifyRewrittenParquetAsync(Func<IEnumerable<LedgerEntry>, List<LedgerEntry>> change)
+    {
+        using var dir = new TempDirectory();
+        await StoreSamples.WriteAsync(dir.Path, Count, 100);
+        var outDir = dir.File("export");
+        Export(dir.Path, outDir, ExportFormat.Parquet);
+        RewriteParquet(Path.Combine(outDir, "entries.parquet"), change);
+        return ExportVerifier.Verify(outDir, StoreSamples.PublicKey(dir.Path));
     }
 
     private static void RewriteParquet(string path, Func<IEnumerable<LedgerEntry>, List<LedgerEntry>> change)
