@@ -79,18 +79,8 @@ public static class ExportCodec
             w.WriteNumber("durationMs", DurationMs(r.Duration));
             TransferRecordFormat.WriteNullable(w, "geoBuild", r.GeoDatabaseBuild);
             TransferRecordFormat.WriteNullable(w, "inspection", r.Inspection);
-            w.WriteStartArray("findings");
-            foreach (var f in r.Findings)
-            {
-                w.WriteStartObject();
-                w.WriteString("type", f.Type);
-                w.WriteNumber("count", f.Count);
-                w.WriteBoolean("sensitive", f.Sensitive);
-                w.WriteString("masked", f.Masked);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            w.WritePropertyName("findings");
+            TransferRecordFormat.WriteFindings(w, r.Findings);
         }
         else
         {
@@ -116,11 +106,7 @@ public static class ExportCodec
             error = null;
             if (kind == LedgerEntryKind.Transfer)
             {
-                var findings = new List<FindingSummary>();
-                foreach (var f in o.GetProperty("findings").EnumerateArray())
-                {
-                    findings.Add(new FindingSummary(f.GetProperty("type").GetString()!, f.GetProperty("count").GetInt32(), f.GetProperty("sensitive").GetBoolean(), f.GetProperty("masked").GetString()!));
-                }
+                var findings = TransferRecordFormat.ReadFindings(o.GetProperty("findings"));
 
                 return new LedgerEntry
                 {
@@ -219,13 +205,10 @@ public static class ExportCodec
             if (kind == LedgerEntryKind.Transfer)
             {
                 var detail = Required(23);
-                var findings = new List<FindingSummary>();
+                List<FindingSummary> findings;
                 using (var doc = JsonDocument.Parse(detail))
                 {
-                    foreach (var f in doc.RootElement.EnumerateArray())
-                    {
-                        findings.Add(new FindingSummary(f.GetProperty("type").GetString()!, f.GetProperty("count").GetInt32(), f.GetProperty("sensitive").GetBoolean(), f.GetProperty("masked").GetString()!));
-                    }
+                    findings = TransferRecordFormat.ReadFindings(doc.RootElement);
                 }
 
                 return new LedgerEntry
@@ -405,18 +388,7 @@ public static class ExportCodec
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
-            w.WriteStartArray();
-            foreach (var f in findings)
-            {
-                w.WriteStartObject();
-                w.WriteString("type", f.Type);
-                w.WriteNumber("count", f.Count);
-                w.WriteBoolean("sensitive", f.Sensitive);
-                w.WriteString("masked", f.Masked);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            TransferRecordFormat.WriteFindings(w, findings);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());

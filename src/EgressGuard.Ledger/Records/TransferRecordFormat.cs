@@ -41,18 +41,8 @@ public static class TransferRecordFormat
         w.WriteNumber("durationMs", Math.Round(r.Duration.TotalMilliseconds, 3));
         WriteNullable(w, "geoBuild", r.GeoDatabaseBuild);
         WriteNullable(w, "inspection", r.Inspection);
-        w.WriteStartArray("findings");
-        foreach (var f in r.Findings)
-        {
-            w.WriteStartObject();
-            w.WriteString("type", f.Type);
-            w.WriteNumber("count", f.Count);
-            w.WriteBoolean("sensitive", f.Sensitive);
-            w.WriteString("masked", f.Masked);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        w.WritePropertyName("findings");
+        WriteFindings(w, r.Findings);
         w.WriteEndObject();
     }
 
@@ -139,6 +129,35 @@ public static class TransferRecordFormat
         {
             sb.Append(value);
         }
+    }
+
+    /// <summary>Writes the findings as a JSON array of <c>{type, count, sensitive, masked}</c> objects (the value at the writer's position).</summary>
+    internal static void WriteFindings(Utf8JsonWriter w, IReadOnlyList<FindingSummary> findings)
+    {
+        w.WriteStartArray();
+        foreach (var f in findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", f.Type);
+            w.WriteNumber("count", f.Count);
+            w.WriteBoolean("sensitive", f.Sensitive);
+            w.WriteString("masked", f.Masked);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>Reads an array written by <see cref="WriteFindings"/> back (throws on a malformed element, as <see cref="JsonElement"/> does).</summary>
+    internal static List<FindingSummary> ReadFindings(JsonElement array)
+    {
+        var findings = new List<FindingSummary>();
+        foreach (var f in array.EnumerateArray())
+        {
+            findings.Add(new FindingSummary(f.GetProperty("type").GetString()!, f.GetProperty("count").GetInt32(), f.GetProperty("sensitive").GetBoolean(), f.GetProperty("masked").GetString()!));
+        }
+
+        return findings;
     }
 
     /// <summary>Writes <paramref name="value"/> as a string, or JSON null.</summary>
