@@ -28,74 +28,17 @@ internal struct JsonBlockIndex
     /// <summary>Forgets the cached block (a new span is being read).</summary>
     public void Reset() => _block = -1;
 
-    /// <summary>First <c>"</c> or <c>\</c> at or after <paramref name="i"/>, or -1.</summary>
+    /// <summary>
+    /// First set bit of <paramref name="mask"/> (one of this index's four masks, re-read after each
+    /// block load) at or after <paramref name="i"/> and before <paramref name="end"/>, or -1.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int NextSpecial(ReadOnlySpan<byte> data, int i)
-    {
-        while (i < data.Length)
-        {
-            var block = Load(data, i);
-            var m = _special >> (i & 63);
-            if (m != 0)
-            {
-                var p = i + BitOperations.TrailingZeroCount(m);
-                return p < data.Length ? p : -1;
-            }
-
-            i = (block + 1) << 6;
-        }
-
-        return -1;
-    }
-
-    /// <summary>First structural stop (<c>{}[],:"-</c> or a digit) at or after <paramref name="i"/>, or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int NextStop(ReadOnlySpan<byte> data, int i)
-    {
-        while (i < data.Length)
-        {
-            var block = Load(data, i);
-            var m = _stop >> (i & 63);
-            if (m != 0)
-            {
-                var p = i + BitOperations.TrailingZeroCount(m);
-                return p < data.Length ? p : -1;
-            }
-
-            i = (block + 1) << 6;
-        }
-
-        return -1;
-    }
-
-    /// <summary>First byte that is not a number character (<c>0-9+-.eE</c>) at or after <paramref name="i"/>, or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int NextNotNumber(ReadOnlySpan<byte> data, int i)
-    {
-        while (i < data.Length)
-        {
-            var block = Load(data, i);
-            var m = _notNumber >> (i & 63);
-            if (m != 0)
-            {
-                var p = i + BitOperations.TrailingZeroCount(m);
-                return p < data.Length ? p : -1;
-            }
-
-            i = (block + 1) << 6;
-        }
-
-        return -1;
-    }
-
-    /// <summary>First scanner anchor (digit, <c>@</c>, <c>:</c>, 0xEF) in [<paramref name="i"/>, <paramref name="end"/>), or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int NextAnchor(ReadOnlySpan<byte> data, int i, int end)
+    private int Next(ReadOnlySpan<byte> data, int i, int end, ref ulong mask)
     {
         while (i < end)
         {
             var block = Load(data, i);
-            var m = _anchor >> (i & 63);
+            var m = mask >> (i & 63);
             if (m != 0)
             {
                 var p = i + BitOperations.TrailingZeroCount(m);
@@ -107,6 +50,22 @@ internal struct JsonBlockIndex
 
         return -1;
     }
+
+    /// <summary>First <c>"</c> or <c>\</c> at or after <paramref name="i"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int NextSpecial(ReadOnlySpan<byte> data, int i) => Next(data, i, data.Length, ref _special);
+
+    /// <summary>First structural stop (<c>{}[],:"-</c> or a digit) at or after <paramref name="i"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int NextStop(ReadOnlySpan<byte> data, int i) => Next(data, i, data.Length, ref _stop);
+
+    /// <summary>First byte that is not a number character (<c>0-9+-.eE</c>) at or after <paramref name="i"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int NextNotNumber(ReadOnlySpan<byte> data, int i) => Next(data, i, data.Length, ref _notNumber);
+
+    /// <summary>First scanner anchor (digit, <c>@</c>, <c>:</c>, 0xEF) in [<paramref name="i"/>, <paramref name="end"/>), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int NextAnchor(ReadOnlySpan<byte> data, int i, int end) => Next(data, i, end, ref _anchor);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Load(ReadOnlySpan<byte> data, int i)
