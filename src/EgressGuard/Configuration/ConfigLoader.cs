@@ -108,19 +108,7 @@ public static class ConfigLoader
 
         var proxy = configuration.GetSection("Proxy");
         var defaults = new ProxySettings();
-        var listen = new List<IPEndPoint>();
-        var listenTexts = ReadList(proxy.GetSection("Listen"));
-        for (var i = 0; i < listenTexts.Count; i++)
-        {
-            if (IPEndPoint.TryParse(listenTexts[i], out var endpoint) && listenTexts[i].Contains(':', StringComparison.Ordinal) && endpoint.Port is >= 0 and <= 65535)
-            {
-                listen.Add(endpoint);
-            }
-            else
-            {
-                errors.Add($"Proxy:Listen:{i}: '{listenTexts[i]}' is not IP:port (e.g. 127.0.0.1:3128 or [::1]:3128)");
-            }
-        }
+        var listen = ReadEndpoints(proxy.GetSection("Listen"), "Proxy:Listen", "127.0.0.1:3128 or [::1]:3128", defaults.Listen, errors);
 
         var allowedClients = ReadNetworks(proxy.GetSection("AllowedClients"), "Proxy:AllowedClients", errors);
         var allowPrivate = ReadNetworks(proxy.GetSection("AllowPrivateDestinations"), "Proxy:AllowPrivateDestinations", errors);
@@ -145,7 +133,7 @@ public static class ConfigLoader
 
         var proxySettings = new ProxySettings
         {
-            Listen = listen.Count > 0 || listenTexts.Count > 0 ? listen : defaults.Listen,
+            Listen = listen,
             MaxHeaderBytes = ReadInt(proxy, "MaxHeaderBytes", "Proxy:", defaults.MaxHeaderBytes, 1024, 1024 * 1024, errors),
             HeaderTimeout = ReadDuration(proxy, "HeaderTimeout", "Proxy:", defaults.HeaderTimeout, errors),
             TunnelIdleTimeout = ReadDuration(proxy, "TunnelIdleTimeout", "Proxy:", defaults.TunnelIdleTimeout, errors),
@@ -262,6 +250,34 @@ public static class ConfigLoader
                 errors.Add($"{prefix}{child.Key}: unknown setting (known here: {string.Join(", ", known.Where(k => k != "$schema"))})");
             }
         }
+    }
+
+    /// <summary>
+    /// The IP:port list at <paramref name="section"/> (<paramref name="path"/> in messages), or
+    /// <paramref name="fallback"/> when none is given; each item that is not IP:port is an error.
+    /// </summary>
+    internal static IReadOnlyList<IPEndPoint> ReadEndpoints(IConfigurationSection section, string path, string example, IReadOnlyList<IPEndPoint> fallback, List<string> errors)
+    {
+        var texts = ReadList(section);
+        if (texts.Count == 0)
+        {
+            return fallback;
+        }
+
+        var endpoints = new List<IPEndPoint>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (IPEndPoint.TryParse(texts[i], out var endpoint) && texts[i].Contains(':', StringComparison.Ordinal))
+            {
+                endpoints.Add(endpoint);
+            }
+            else
+            {
+                errors.Add($"{path}:{i}: '{texts[i]}' is not IP:port (e.g. {example})");
+            }
+        }
+
+        return endpoints;
     }
 
     internal static List<string> ReadList(IConfigurationSection section)

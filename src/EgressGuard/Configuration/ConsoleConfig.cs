@@ -1,4 +1,3 @@
-using System.Net;
 using EgressGuard.WebConsole;
 using EgressGuard.WebConsole.Security;
 using Microsoft.Extensions.Configuration;
@@ -15,19 +14,7 @@ internal static class ConsoleConfig
     {
         var defaults = new ConsoleSettings();
         ConfigLoader.CheckKnown(section, "Console:", Keys, errors);
-        var listen = new List<IPEndPoint>();
-        var texts = ConfigLoader.ReadList(section.GetSection("Listen"));
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (IPEndPoint.TryParse(texts[i], out var endpoint) && texts[i].Contains(':', StringComparison.Ordinal))
-            {
-                listen.Add(endpoint);
-            }
-            else
-            {
-                errors.Add($"Console:Listen:{i}: '{texts[i]}' is not IP:port (e.g. 127.0.0.1:8080)");
-            }
-        }
+        var listen = ConfigLoader.ReadEndpoints(section.GetSection("Listen"), "Console:Listen", "127.0.0.1:8080", defaults.Listen, errors);
 
         var keys = new List<ApiKey>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -70,7 +57,7 @@ internal static class ConsoleConfig
         return new ConsoleSettings
         {
             Enabled = ConfigLoader.ReadBool(section, "Enabled", "Console:", defaults.Enabled, errors),
-            Listen = listen.Count > 0 || texts.Count > 0 ? listen : defaults.Listen,
+            Listen = listen,
             ApiKeys = keys,
             MaxRequestBodyBytes = ConfigLoader.ReadInt(section, "MaxRequestBodyBytes", "Console:", defaults.MaxRequestBodyBytes, 1024, 64 * 1024 * 1024, errors),
         };

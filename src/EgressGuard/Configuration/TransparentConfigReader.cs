@@ -1,4 +1,3 @@
-using System.Net;
 using EgressGuard.Proxy.Transparent;
 using Microsoft.Extensions.Configuration;
 
@@ -20,24 +19,12 @@ internal static class TransparentConfigReader
             mode = defaults.Mode;
         }
 
-        var listen = new List<IPEndPoint>();
-        var texts = ConfigLoader.ReadList(section.GetSection("Listen"));
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (IPEndPoint.TryParse(texts[i], out var endpoint) && texts[i].Contains(':', StringComparison.Ordinal))
-            {
-                listen.Add(endpoint);
-            }
-            else
-            {
-                errors.Add($"Transparent:Listen:{i}: '{texts[i]}' is not IP:port (e.g. 0.0.0.0:3129 or [::]:3129)");
-            }
-        }
+        var listen = ConfigLoader.ReadEndpoints(section.GetSection("Listen"), "Transparent:Listen", "0.0.0.0:3129 or [::]:3129", defaults.Listen, errors);
 
         return new TransparentSettings
         {
             Enabled = ConfigLoader.ReadBool(section, "Enabled", "Transparent:", defaults.Enabled, errors),
-            Listen = texts.Count > 0 ? listen : defaults.Listen,
+            Listen = listen,
             Mode = mode,
         };
     }
