@@ -183,14 +183,19 @@ public static class MerkleProofBuilder
             try
             {
                 var span = leaves.AsSpan(0, (int)n);
-                if (!source.TryReadLeafHashes(start, span))
+                if (source.TryReadLeafHashes(start, span))
+                {
+                    root = n == 1 ? span[0] : MerkleTree.ComputeRoot(span);
+                    return true;
+                }
+
+                // Some leaves are gone (purged), but their aligned subtrees may be kept (the frontier
+                // at the log start): split and ask for those.
+                if (n == 1)
                 {
                     root = default;
                     return false;
                 }
-
-                root = n == 1 ? span[0] : MerkleTree.ComputeRoot(span);
-                return true;
             }
             finally
             {

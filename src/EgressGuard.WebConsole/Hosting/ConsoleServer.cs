@@ -95,6 +95,10 @@ public sealed class ConsoleServer : IAsyncDisposable
         var api = app.MapGroup("/api/v1");
         api.MapGet("/transfers", (HttpContext c) => TransfersApi.List(c, data.Ledger))
             .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
+        api.MapGet("/transfers/{id}/proof", (HttpContext c, string id) => ProofsApi.Inclusion(c, data, id))
+            .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
+        api.MapGet("/ledger/consistency", (HttpContext c) => ProofsApi.Consistency(c, data))
+            .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
         var assessments = api.MapGroup("/assessments");
         var read = new RoleFilter(keys, ApiRole.Auditor, logger);
         var write = new RoleFilter(keys, ApiRole.Admin, logger);

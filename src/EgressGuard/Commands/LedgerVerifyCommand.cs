@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using EgressGuard.Ledger.Checkpoints;
 using EgressGuard.Ledger.Export;
+using EgressGuard.Ledger.Proofs;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.Ledger.Verification;
 
@@ -14,12 +15,20 @@ internal static class LedgerVerifyCommand
     {
         var config = Cli.ConfigOption();
         var export = new Option<string?>("--export") { Description = "Verify an export directory instead of the live store" };
-        var publicKey = new Option<string?>("--public-key") { Description = "PEM public key to trust (default: the store's keys, or the manifest's for an export)" };
-        var command = new Command("verify", "Check signatures, roots, append-only consistency and contiguous sequence numbers; exit 1 naming the first bad record or checkpoint.") { config, export, publicKey };
+        var proof = new Option<string?>("--proof") { Description = "Check a proof file from `ledger prove` (or the API) instead: offline, with --public-key" };
+        var publicKey = new Option<string?>("--public-key") { Description = "PEM public key to trust (default: the store's keys, or the manifest's / proof file's)" };
+        var command = new Command("verify", "Check signatures, roots, append-only consistency and contiguous sequence numbers; exit 1 naming the first bad record or checkpoint.") { config, export, proof, publicKey };
         command.SetAction((parse, _) => Cli.Guard(() =>
         {
             CheckpointPublicKey? pinned = null;
             string? origin = null;
+            if (parse.GetValue(proof) is { } proofFile)
+            {
+                return Task.FromResult(parse.GetValue(export) is not null
+                    ? Cli.Fail("--proof and --export are separate checks: give one")
+                    : VerifyProof(proofFile, parse.GetValue(publicKey)));
+            }
+
             if (parse.GetValue(export) is not { } directory)
             {
                 var options = LedgerCommandContext.Load(parse.GetValue(config), out var exit);
@@ -71,6 +80,63 @@ internal static class LedgerVerifyCommand
             return Task.FromResult(Print(result.Report, result.Error, "export " + Path.GetFullPath(directory)));
         }));
         return command;
+    }
+
+    private static int VerifyProof(string file, string? keyFile)
+    {
+        byte[] bytes;
+        try
+        {
+            if (new FileInfo(file).Length > ProofJson.MaxBytes)
+            {
+                return Cli.Fail($"--proof '{file}': over {ProofJson.MaxBytes} bytes, not a proof file");
+            }
+
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Cli.Fail($"--proof '{file}': {e.Message}");
+        }
+
+        if (!ProofJson.TryRead(bytes, out var inclusion, out var consistency, out var error))
+        {
+            Console.Error.WriteLine($"FAILED: {ProofCheckFailure.Malformed}: {file}: {error}");
+            return 1;
+        }
+
+        CheckpointPublicKey? pinned = null;
+        if (keyFile is not null && !TryLoadKey(keyFile, inclusion?.Origin ?? consistency!.Origin, out pinned, out var keyError))
+        {
+            return Cli.Fail(keyError);
+        }
+
+        var check = inclusion is not null ? ProofChecker.Check(inclusion, pinned) : ProofChecker.Check(consistency!, pinned);
+        Console.Out.WriteLine("trusting " + check.TrustedKeySource);
+        if (!check.IsValid)
+        {
+            Console.Error.WriteLine($"FAILED: {check.Failure}: {check.Message}");
+            return 1;
+        }
+
+        var to = check.To!;
+        if (check.Entry is { } entry)
+        {
+            var what = entry.Transfer is { } t
+                ? $"transfer {t.Id:D} at {Time(t.Time)}: {t.Client} -> {t.Host}:{t.Port} ({t.Country ?? "-"}), {t.Decision}/{t.Reason}"
+                : $"{entry.Event!.Kind} at {Time(entry.Event.Time)}: {entry.Event.Subject}";
+            Console.Out.WriteLine($"verified inclusion proof: entry {entry.Sequence} ({what})");
+            Console.Out.WriteLine($"is in the log '{to.Origin}' of {to.TreeSize} entries signed in checkpoint {to.Number} at {Time(to.Time)} (clock {to.ClockSync})");
+        }
+        else
+        {
+            var from = check.From!;
+            Console.Out.WriteLine($"verified consistency proof: the log '{to.Origin}' signed in checkpoint {from.Number} ({from.TreeSize} entries, {Time(from.Time)})");
+            Console.Out.WriteLine($"is a prefix of the log signed in checkpoint {to.Number} ({to.TreeSize} entries, {Time(to.Time)}): nothing before entry {from.TreeSize} was changed, removed or reordered");
+        }
+
+        Console.Out.WriteLine("OK");
+        return 0;
     }
 
     private static string ReadOrigin(string directory)

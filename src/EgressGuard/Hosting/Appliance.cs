@@ -149,7 +149,7 @@ public static class Appliance
         if (settings.Console.Enabled)
         {
             var (started, consoleError) = await ConsoleServer.StartAsync(
-                settings.Console, new ConsoleData(ledger, time) { Registry = registry }, l => ConfigureLogging(l, settings, options), cancellationToken);
+                settings.Console, new ConsoleData(ledger, time) { Registry = registry, LedgerFiles = ledgerOptions }, l => ConfigureLogging(l, settings, options), cancellationToken);
             if (started is null)
             {
                 await app.StopAsync(CancellationToken.None);
