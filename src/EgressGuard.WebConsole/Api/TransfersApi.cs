@@ -10,7 +10,8 @@ namespace EgressGuard.WebConsole.Api;
 /// <summary>
 /// <c>GET /api/v1/transfers</c>: transfer records, oldest first, with the same fields as
 /// <c>egressguard ledger query</c>. Filters: <c>from</c>, <c>to</c> (ISO 8601), <c>decision</c>,
-/// <c>reason</c>, <c>country</c>, <c>client</c>, <c>host</c>; paging: <c>limit</c> (1–10,000,
+/// <c>reason</c>, <c>country</c>, <c>client</c>, <c>host</c>, <c>piType</c> (a finding of that
+/// personal-information type), <c>assessment</c> (covered by that assessment id); paging: <c>limit</c> (1–10,000,
 /// default 100) and <c>offset</c>. An unknown parameter is a 400, not silently ignored.
 /// </summary>
 internal static class TransfersApi
@@ -18,7 +19,7 @@ internal static class TransfersApi
     public const int DefaultLimit = 100;
     public const int MaxLimit = 10_000;
 
-    private static readonly string[] Known = ["from", "to", "decision", "reason", "country", "client", "host", "limit", "offset"];
+    private static readonly string[] Known = ["from", "to", "decision", "reason", "country", "client", "host", "piType", "assessment", "limit", "offset"];
 
     public static async Task List(HttpContext context, ITransferLedger ledger)
     {
@@ -80,6 +81,8 @@ internal static class TransfersApi
             Country = Text(parameters, "country"),
             Client = Text(parameters, "client"),
             Host = Text(parameters, "host"),
+            PiType = Text(parameters, "piType"),
+            AssessmentId = Text(parameters, "assessment"),
             Limit = (int)Number(parameters, "limit", DefaultLimit, 1, MaxLimit, errors),
             Offset = Number(parameters, "offset", 0, 0, long.MaxValue, errors),
         };

@@ -72,6 +72,37 @@ public sealed class ConsoleApiTests
     }
 
     [Fact]
+    public async Task Transfers_FilterByPersonalInformationTypeAndByAssessment()
+    {
+        await using var us = await LoopbackOrigin.StartAsync("127.0.0.2", "us-origin");
+        await using var hk = await LoopbackOrigin.StartAsync("127.0.0.4", "hk-origin");
+        await using var box = await ApplianceUnderTest.StartAsync(
+            c =>
+            {
+                WithKeys(c);
+                c["Inspection:Enabled"] = "true";
+            },
+            assessmentsJson: Assessments.One("SA-HK-1", "127.0.0.4/32"));
+        await ProcessRunner.CurlAsync("-s", "-x", box.ProxyUrl, "-H", "Content-Type: application/json", "--data-binary", "{\"idCard\":\"360426199101010071\"}", us.BaseUrl + "/echo");
+        await ProcessRunner.CurlAsync("-s", "-x", box.ProxyUrl, us.BaseUrl + "/plain");
+        await ProcessRunner.CurlAsync("-s", "-x", box.ProxyUrl, "-H", "Content-Type: application/json", "--data-binary", "{\"mobile\":\"13800138000\"}", hk.BaseUrl + "/covered");
+        Assert.Equal(3, (await box.RecordsAsync()).Count);
+        using var client = Client(box, AuditorKey);
+
+        using var withId = JsonDocument.Parse(await client.GetStringAsync("/api/v1/transfers?piType=cn_resident_id"));
+        using var covered = JsonDocument.Parse(await client.GetStringAsync("/api/v1/transfers?assessment=SA-HK-1"));
+        using var none = JsonDocument.Parse(await client.GetStringAsync("/api/v1/transfers?piType=bank_card"));
+
+        var finding = Assert.Single(withId.RootElement.GetProperty("transfers").EnumerateArray());
+        Assert.Equal("Block", finding.GetProperty("decision").GetString());
+        Assert.Equal("cn_resident_id", finding.GetProperty("findings")[0].GetProperty("type").GetString());
+        var hkTransfer = Assert.Single(covered.RootElement.GetProperty("transfers").EnumerateArray());
+        Assert.Equal("127.0.0.4", hkTransfer.GetProperty("host").GetString());
+        Assert.Equal("Allow", hkTransfer.GetProperty("decision").GetString());
+        Assert.Equal(0, none.RootElement.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
     public async Task Transfers_PagesWithLimitAndOffset()
     {
         await using var us = await LoopbackOrigin.StartAsync("127.0.0.2", "us-origin");
