@@ -35,37 +35,57 @@ public static class Appliance
         var time = options.Time ?? TimeProvider.System;
         var registry = SqliteAssessmentRegistry.Open(settings.DataDirectory, time, out var registryError);
         var volume = registry is null ? null : VolumeCounter.Open(settings.DataDirectory, out registryError);
-        if (registry is null || volume is null)
+        WebApplication? app = null;
+        MerkleTransferLedger? ledger = null;
+        var started = false;
+
+        // Every failure below releases what was opened before it (tests and the CLI start appliances
+        // in one process; a leaked registry or ledger would keep its files and lock open).
+        async Task<ApplianceStartResult> FailAsync(IReadOnlyList<string> errors)
         {
+            if (app is not null)
+            {
+                if (started)
+                {
+                    await app.StopAsync(CancellationToken.None);
+                }
+
+                await app.DisposeAsync();
+            }
+
+            if (ledger is not null)
+            {
+                await ledger.DisposeAsync();
+            }
+
+            volume?.Dispose();
             registry?.Dispose();
             geo.Dispose();
-            return new ApplianceStartResult(null, [registryError!]);
+            return new ApplianceStartResult(null, errors);
+        }
+
+        if (registry is null || volume is null)
+        {
+            return await FailAsync([registryError!]);
         }
 
         var importer = new AssessmentFileWatcher(settings.AssessmentsFile, registry, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var importErrors = importer.Check();
         if (importErrors.Count > 0)
         {
-            volume.Dispose();
-            registry.Dispose();
-            geo.Dispose();
-            return new ApplianceStartResult(null, [.. importErrors.Select(e => $"assessments file '{settings.AssessmentsFile}': {e}")]);
+            return await FailAsync([.. importErrors.Select(e => $"assessments file '{settings.AssessmentsFile}': {e}")]);
         }
 
         var fingerprintKey = ApplianceSecrets.LoadOrCreateFingerprintKey(settings.DataDirectory, out var keyError);
         if (fingerprintKey is null)
         {
-            geo.Dispose();
-            return new ApplianceStartResult(null, [keyError!]);
+            return await FailAsync([keyError!]);
         }
 
         var tls = TlsBootstrap.Load(settings, time);
         if (tls.Authority is null)
         {
-            volume.Dispose();
-            registry.Dispose();
-            geo.Dispose();
-            return new ApplianceStartResult(null, tls.Errors);
+            return await FailAsync(tls.Errors);
         }
 
         var store = new PolicyStore(PolicyFactory.Create(settings, registry.Current()));
@@ -78,7 +98,6 @@ public static class Appliance
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new CountryResolver(geo, settings.GeoOverrides));
         // The ledger opens once logging and metrics exist (below, before anything resolves it).
-        MerkleTransferLedger? ledger = null;
         builder.Services.AddSingleton<ITransferLedger>(_ => ledger!);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(registry);
@@ -113,14 +132,12 @@ public static class Appliance
         builder.WebHost.ConfigureKestrel(k => k.ListenEgressGuardProxy(settings.Proxy));
         EgressGuard.Proxy.Transparent.TransparentHostingExtensions.UseEgressGuardTransparent(builder.WebHost, settings.Transparent);
 
-        var app = builder.Build();
+        app = builder.Build();
         var ledgerOptions = (settings.Ledger ?? new LedgerOptions { DataDirectory = settings.DataDirectory }) with { Time = options.Time ?? TimeProvider.System };
         var openedLedger = MerkleTransferLedger.Open(ledgerOptions, app.Services.GetRequiredService<ILoggerFactory>(), app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
         if (openedLedger.Ledger is null)
         {
-            await app.DisposeAsync();
-            geo.Dispose();
-            return new ApplianceStartResult(null, [openedLedger.Error!]);
+            return await FailAsync([openedLedger.Error!]);
         }
 
         ledger = openedLedger.Ledger;
@@ -128,13 +145,11 @@ public static class Appliance
         try
         {
             await app.StartAsync(cancellationToken);
+            started = true;
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            await app.DisposeAsync();
-            await ledger.DisposeAsync();
-            geo.Dispose();
-            return new ApplianceStartResult(null, [$"Proxy:Listen: cannot listen on {string.Join(", ", settings.Proxy.Listen)}: {e.Message}"]);
+            return await FailAsync([$"Proxy:Listen: cannot listen on {string.Join(", ", settings.Proxy.Listen)}: {e.Message}"]);
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EgressGuard");
@@ -148,18 +163,14 @@ public static class Appliance
         ConsoleServer? console = null;
         if (settings.Console.Enabled)
         {
-            var (started, consoleError) = await ConsoleServer.StartAsync(
+            var (consoleServer, consoleError) = await ConsoleServer.StartAsync(
                 settings.Console, new ConsoleData(ledger, time) { Registry = registry, LedgerFiles = ledgerOptions }, l => ConfigureLogging(l, settings, options), cancellationToken);
-            if (started is null)
+            if (consoleServer is null)
             {
-                await app.StopAsync(CancellationToken.None);
-                await app.DisposeAsync();
-                await ledger.DisposeAsync();
-                geo.Dispose();
-                return new ApplianceStartResult(null, [consoleError!]);
+                return await FailAsync([consoleError!]);
             }
 
-            console = started;
+            console = consoleServer;
         }
 
         var audit = new AssessmentAuditPump(registry, ledger, logger);
