@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using EgressGuard.Ledger.Checkpoints;
 using EgressGuard.Ledger.Proofs;
 using EgressGuard.Ledger.Storage;
 using EgressGuard.WebConsole.Hosting;
@@ -20,9 +22,8 @@ internal static class ProofsApi
         var errors = new List<string>();
         Known(context.Request.Query, ["checkpoint"], errors);
         var checkpoint = Number(context.Request.Query, "checkpoint", errors);
-        Guid guid = default;
         ulong sequence = 0;
-        var byId = Guid.TryParse(id, out guid);
+        var byId = Guid.TryParse(id, out var guid);
         if (!byId && !ulong.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out sequence))
         {
             errors.Add($"id: '{id}' is neither a transfer reference id (UUID) nor an entry sequence number");
@@ -34,41 +35,20 @@ internal static class ProofsApi
             return;
         }
 
-        if (data.LedgerFiles is not { } ledger)
+        await AnswerAsync(context, data, ProofJson.Write, (ledger, keys) =>
         {
-            await ApiResponses.Error(context, StatusCodes.Status503ServiceUnavailable, "proofs are not available: the ledger directory is not known to the console");
-            return;
-        }
-
-        var result = await Task.Run(
-            () =>
+            if (byId)
             {
-                var keys = LedgerStoreVerifier.LoadTrustedKeys(ledger.DataDirectory, ledger.Origin, out var keyError);
-                if (keys.Count == 0)
+                if (LedgerProver.FindTransfer(ledger.DataDirectory, guid) is not { } found)
                 {
-                    return ProofResultFor<InclusionProof>(ProofError.HashesUnavailable, keyError ?? "no signing key found");
+                    return ProofResultFor<InclusionProof>(ProofError.NotFound, $"no transfer with id {guid:D} is stored");
                 }
 
-                if (byId)
-                {
-                    if (LedgerProver.FindTransfer(ledger.DataDirectory, guid) is not { } found)
-                    {
-                        return ProofResultFor<InclusionProof>(ProofError.NotFound, $"no transfer with id {guid:D} is stored");
-                    }
+                sequence = found;
+            }
 
-                    sequence = found;
-                }
-
-                return LedgerProver.ProveInclusion(ledger.DataDirectory, ledger.Origin, keys, sequence, checkpoint);
-            },
-            context.RequestAborted);
-        if (result.Proof is { } proof)
-        {
-            await ApiResponses.Json(context, StatusCodes.Status200OK, w => ProofJson.Write(w, proof));
-            return;
-        }
-
-        await ApiResponses.Error(context, Status(result.Error), $"{result.Error}: {result.Message}");
+            return LedgerProver.ProveInclusion(ledger.DataDirectory, ledger.Origin, keys, sequence, checkpoint);
+        });
     }
 
     public static async Task Consistency(HttpContext context, ConsoleData data)
@@ -88,6 +68,14 @@ internal static class ProofsApi
             return;
         }
 
+        await AnswerAsync(context, data, ProofJson.Write, (ledger, keys) => LedgerProver.ProveConsistency(ledger.DataDirectory, ledger.Origin, keys, from!.Value, to));
+    }
+
+    // Builds the proof off the request thread (SQLite reads) with the appliance's keys, and answers it or the error.
+    private static async Task AnswerAsync<T>(
+        HttpContext context, ConsoleData data, Action<Utf8JsonWriter, T> write, Func<LedgerOptions, List<CheckpointPublicKey>, ProofResult<T>> prove)
+        where T : class
+    {
         if (data.LedgerFiles is not { } ledger)
         {
             await ApiResponses.Error(context, StatusCodes.Status503ServiceUnavailable, "proofs are not available: the ledger directory is not known to the console");
@@ -98,14 +86,12 @@ internal static class ProofsApi
             () =>
             {
                 var keys = LedgerStoreVerifier.LoadTrustedKeys(ledger.DataDirectory, ledger.Origin, out var keyError);
-                return keys.Count == 0
-                    ? ProofResultFor<ConsistencyProof>(ProofError.HashesUnavailable, keyError ?? "no signing key found")
-                    : LedgerProver.ProveConsistency(ledger.DataDirectory, ledger.Origin, keys, from!.Value, to);
+                return keys.Count == 0 ? ProofResultFor<T>(ProofError.HashesUnavailable, keyError ?? "no signing key found") : prove(ledger, keys);
             },
             context.RequestAborted);
         if (result.Proof is { } proof)
         {
-            await ApiResponses.Json(context, StatusCodes.Status200OK, w => ProofJson.Write(w, proof));
+            await ApiResponses.Json(context, StatusCodes.Status200OK, w => write(w, proof));
             return;
         }
 
