@@ -13,7 +13,8 @@ namespace EgressGuard.WebConsole.Api;
 /// <c>egressguard ledger verify --proof FILE --public-key PEM</c>):
 /// <c>GET /api/v1/transfers/{id}/proof[?checkpoint=N]</c> — inclusion of one transfer (reference id)
 /// or entry (sequence number) in a signed checkpoint (default: the newest);
-/// <c>GET /api/v1/ledger/consistency?from=A[&amp;to=B]</c> — checkpoint A's log is a prefix of B's.
+/// <c>GET /api/v1/ledger/consistency?from=A[&amp;to=B]</c> — checkpoint A's log is a prefix of B's;
+/// <c>GET /api/v1/ledger/checkpoints[?from=N&amp;limit=M]</c> — the signed checkpoints (numbers for the two above).
 /// </summary>
 internal static class ProofsApi
 {
@@ -69,6 +70,55 @@ internal static class ProofsApi
         }
 
         await AnswerAsync(context, data, ProofJson.Write, (ledger, keys) => LedgerProver.ProveConsistency(ledger.DataDirectory, ledger.Origin, keys, from!.Value, to));
+    }
+
+    public static async Task Checkpoints(HttpContext context, ConsoleData data)
+    {
+        var errors = new List<string>();
+        Known(context.Request.Query, ["from", "limit"], errors);
+        var from = Number(context.Request.Query, "from", errors) ?? 0;
+        var limit = Number(context.Request.Query, "limit", errors) ?? 100;
+        if (limit is < 1 or > 10_000)
+        {
+            errors.Add("limit: must be 1-10000");
+        }
+
+        if (errors.Count > 0)
+        {
+            await ApiResponses.Errors(context, StatusCodes.Status400BadRequest, errors);
+            return;
+        }
+
+        if (data.LedgerFiles is not { } ledger)
+        {
+            await ApiResponses.Error(context, StatusCodes.Status503ServiceUnavailable, "the ledger directory is not known to the console");
+            return;
+        }
+
+        var list = await Task.Run(
+            () => CheckpointList.Read(ledger.DataDirectory, LedgerStoreVerifier.LoadTrustedKeys(ledger.DataDirectory, ledger.Origin, out _), from, (int)limit + 1),
+            context.RequestAborted);
+        await ApiResponses.Json(context, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("checkpoints");
+            for (var i = 0; i < Math.Min(list.Count, (int)limit); i++)
+            {
+                CheckpointList.WriteJson(w, list[i], withNote: true);
+            }
+
+            w.WriteEndArray();
+            if (list.Count > limit)
+            {
+                w.WriteNumber("nextFrom", list[^1].Stored.Number);
+            }
+            else
+            {
+                w.WriteNull("nextFrom");
+            }
+
+            w.WriteEndObject();
+        });
     }
 
     // Builds the proof off the request thread (SQLite reads) with the appliance's keys, and answers it or the error.

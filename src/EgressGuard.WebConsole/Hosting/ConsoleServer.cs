@@ -99,6 +99,8 @@ public sealed class ConsoleServer : IAsyncDisposable
             .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
         api.MapGet("/ledger/consistency", (HttpContext c) => ProofsApi.Consistency(c, data))
             .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
+        api.MapGet("/ledger/checkpoints", (HttpContext c) => ProofsApi.Checkpoints(c, data))
+            .AddEndpointFilter(new RoleFilter(keys, ApiRole.Auditor, logger));
         var assessments = api.MapGroup("/assessments");
         var read = new RoleFilter(keys, ApiRole.Auditor, logger);
         var write = new RoleFilter(keys, ApiRole.Admin, logger);

@@ -62,7 +62,7 @@ public static class LedgerCommand
         }));
         return new Command("ledger", "Transfer log tools.")
         {
-            query, LedgerKeyCommands.PublicKey(), LedgerKeyCommands.RotateKey(), LedgerHoldCommand.Create(), LedgerExportCommand.Create(), LedgerVerifyCommand.Create(), LedgerProveCommand.Create(),
+            query, LedgerKeyCommands.PublicKey(), LedgerKeyCommands.RotateKey(), LedgerHoldCommand.Create(), LedgerExportCommand.Create(), LedgerVerifyCommand.Create(), LedgerProveCommand.Create(), LedgerProveCommand.Checkpoints(),
         };
     }
 

@@ -12,6 +12,56 @@ namespace EgressGuard.Commands;
 /// </summary>
 internal static class LedgerProveCommand
 {
+    /// <summary><c>ledger checkpoints [--from N] [--limit N] [--notes]</c>: the signed checkpoints, one JSON object per line.</summary>
+    public static Command Checkpoints()
+    {
+        var config = Cli.ConfigOption();
+        var from = new Option<long>("--from") { Description = "First checkpoint number (default 0)" };
+        var limit = new Option<int>("--limit") { Description = "At most this many (default 1000)", DefaultValueFactory = _ => 1000 };
+        var notes = new Option<bool>("--notes") { Description = "Include each signed note verbatim" };
+        var command = new Command("checkpoints", "List signed checkpoints (number, tree size, time, root, clock state, signer), oldest first: the numbers `ledger prove` takes.")
+        {
+            config, from, limit, notes,
+        };
+        command.SetAction((parse, _) => Cli.Guard(() =>
+        {
+            if (parse.GetValue(limit) is < 1 or > 1_000_000 || parse.GetValue(from) < 0)
+            {
+                return Task.FromResult(Cli.Fail("--from must be ≥ 0 and --limit 1-1000000"));
+            }
+
+            var options = LedgerCommandContext.Load(parse.GetValue(config), out var exit);
+            if (options is null)
+            {
+                return Task.FromResult(exit);
+            }
+
+            if (!LedgerReader.Exists(options.DataDirectory))
+            {
+                return Task.FromResult(Cli.Fail($"ledger '{LedgerFiles.Directory(options.DataDirectory)}': not found"));
+            }
+
+            var keys = LedgerStoreVerifier.LoadTrustedKeys(options.DataDirectory, options.Origin, out var keyError);
+            if (keys.Count == 0)
+            {
+                Console.Error.WriteLine("warning: no signing key found, signatures cannot be checked: " + (keyError ?? "no key file"));
+            }
+
+            using var stdout = Console.OpenStandardOutput();
+            using var json = new Utf8JsonWriter(stdout);
+            foreach (var summary in CheckpointList.Read(options.DataDirectory, keys, parse.GetValue(from), parse.GetValue(limit)))
+            {
+                CheckpointList.WriteJson(json, summary, parse.GetValue(notes));
+                json.Flush();
+                stdout.Write("\n"u8);
+                json.Reset();
+            }
+
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
     public static Command Create()
     {
         var config = Cli.ConfigOption();

@@ -54,6 +54,15 @@ public sealed class ProofsApiTests
         var history = ProofChecker.Check(System.Text.Encoding.UTF8.GetBytes(consistencyBody), key);
         Assert.True(history.IsValid, history.Message);
         Assert.Equal(0UL, history.From!.Number);
+
+        using var listed = JsonDocument.Parse((await GetAsync(client, "/api/v1/ledger/checkpoints?limit=1")).Body);
+        var first = Assert.Single(listed.RootElement.GetProperty("checkpoints").EnumerateArray());
+        Assert.Equal(0, first.GetProperty("number").GetInt64());
+        Assert.Equal(history.From.RootHash.ToBase64(), first.GetProperty("root").GetString());
+        using var all = JsonDocument.Parse((await GetAsync(client, "/api/v1/ledger/checkpoints")).Body);
+        var count = all.RootElement.GetProperty("checkpoints").GetArrayLength();
+        Assert.Equal(count > 1 ? JsonValueKind.Number : JsonValueKind.Null, listed.RootElement.GetProperty("nextFrom").ValueKind);
+        Assert.Equal(JsonValueKind.Null, all.RootElement.GetProperty("nextFrom").ValueKind);
     }
 
     [Fact]

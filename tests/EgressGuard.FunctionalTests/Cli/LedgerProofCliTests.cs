@@ -63,6 +63,14 @@ public sealed class LedgerProofCliTests
         Assert.Equal(1, edited.ExitCode);
         Assert.Contains("FAILED: PathInvalid: entry ", edited.StandardError, StringComparison.Ordinal);
 
+        // The checkpoints an auditor can name, each opened with the appliance's key.
+        var listed = await EgressGuardCli.RunAsync(dir.Path, "ledger", "checkpoints", "--config", config);
+        Assert.True(listed.ExitCode == 0, listed.StandardError);
+        var checkpoints = listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(0, checkpoints[0].GetProperty("number").GetInt64());
+        Assert.All(checkpoints, c => Assert.StartsWith("egressguard.test/appliance-1+", c.GetProperty("signedBy").GetString(), StringComparison.Ordinal));
+        Assert.Equal(3UL, checkpoints[^1].GetProperty("treeSize").GetUInt64()); // three transfers, all covered at shutdown
+
         // Consistency from the first checkpoint to the newest, and the usage errors.
         var consistency = await EgressGuardCli.RunAsync(dir.Path, "ledger", "prove", "--config", config, "--from-checkpoint", "0", "--out", dir.File("consistency.json"));
         var consistencyVerify = await EgressGuardCli.RunAsync(dir.Path, "ledger", "verify", "--proof", dir.File("consistency.json"), "--public-key", dir.File("key.pem"));
