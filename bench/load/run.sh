@@ -3,6 +3,8 @@
 #   direct       nginx origin on 127.0.0.3, no proxy
 #   egressguard  `egressguard run` (Release publish), Mode Enforce, full decision path
 #   squid        Debian's Squid, no cache, no access log, one worker
+#   bare         (control, CONTROLS=1) a bare YARP forwarder (bare-forwarder/: IHttpForwarder and a plain
+#                SocketsHttpHandler, nothing else): the ceiling of any proxy built on YARP here
 # for small GETs and 10 KB POSTs at full speed (fixed request count), then a rate-limited
 # "moderate load" run that measures the p99 latency each proxy adds over direct.
 # Prints markdown tables on stdout (progress goes to stderr). Everything it starts is stopped on
@@ -18,7 +20,8 @@
 # EGRESSGUARD_LOG_LEVEL=Warning (Information = per-request console lines, the shipped default),
 # INSPECTION=true (false switches EgressGuard's content inspection off, to see what it costs),
 # WAIT_IDLE_MINUTES=0 (on a shared box: wait up to this long for 5 s with < 0.25 cores busy),
-# PARTS="full moderate" (either alone runs only that part).
+# PARTS="full moderate" (either alone runs only that part), CONTROLS=1 (0 drops the bare YARP
+# control), BARE_DIR=a published bare-forwarder to reuse.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,6 +39,8 @@ EGRESSGUARD_LOG_LEVEL="${EGRESSGUARD_LOG_LEVEL:-Warning}"
 INSPECTION="${INSPECTION:-true}"
 WAIT_IDLE_MINUTES="${WAIT_IDLE_MINUTES:-0}"
 PARTS="${PARTS:-full moderate}"
+CONTROLS="${CONTROLS:-1}"
+BARE_DIR="${BARE_DIR:-}"
 ORIGIN_ADDRESS=127.0.0.3
 POST_BYTES=10240
 
@@ -113,9 +118,23 @@ wait_http "egressguard (proxying)" "$egressguard_pid" "$work/egressguard/stdout.
   || die "POST through egressguard failed"
 log "egressguard on 127.0.0.1:$EGRESSGUARD_PORT (pid $egressguard_pid, inspection $INSPECTION, log level $EGRESSGUARD_LOG_LEVEL, geo $GEO_DATABASE)"
 
+# --- control: a bare YARP forwarder ---------------------------------------------------------
+if [ "$CONTROLS" = 1 ]; then
+  free_port; BARE_PORT="$FREE_PORT"
+  if [ -z "$BARE_DIR" ]; then
+    BARE_DIR="$work/bare"
+    log "publishing bench/load/bare-forwarder"
+    dotnet publish "$here/bare-forwarder" -c Release -o "$BARE_DIR" -nologo -v quiet >"$work/bare-publish.log" 2>&1 || { tail "$work/bare-publish.log" >&2; die "publish failed"; }
+  fi
+  (exec "$BARE_DIR/bare-forwarder" "$BARE_PORT" "$origin") >"$work/bare.log" 2>&1 &
+  bare_pid=$!
+  started+=("$bare_pid")
+  wait_http "bare forwarder" "$bare_pid" "$work/bare.log" -x "http://127.0.0.1:$BARE_PORT" "$origin/small" || die "bare forwarder did not start"
+fi
+
 # --- measurement ----------------------------------------------------------------------------
-proxy_of() { case "$1" in direct) echo "" ;; egressguard) echo "http://127.0.0.1:$EGRESSGUARD_PORT" ;; squid) echo "http://127.0.0.1:$SQUID_PORT" ;; esac; }
-server_pid_of() { case "$1" in direct) echo "$nginx_pid" ;; egressguard) echo "$egressguard_pid" ;; squid) echo "$squid_pid" ;; esac; }
+proxy_of() { case "$1" in direct) echo "" ;; egressguard) echo "http://127.0.0.1:$EGRESSGUARD_PORT" ;; squid) echo "http://127.0.0.1:$SQUID_PORT" ;; bare) echo "http://127.0.0.1:$BARE_PORT" ;; esac; }
+server_pid_of() { case "$1" in direct) echo "$nginx_pid" ;; egressguard) echo "$egressguard_pid" ;; squid) echo "$squid_pid" ;; bare) echo "$bare_pid" ;; esac; }
 
 # run_hey OUT TARGET SCENARIO EXTRA-HEY-ARGS...: one hey run (hey_measure in lib.sh).
 run_hey() {
@@ -131,6 +150,7 @@ run_hey() {
 ((WAIT_IDLE_MINUTES > 0)) && wait_idle "$WAIT_IDLE_MINUTES"
 
 targets=(direct egressguard squid)
+[ "$CONTROLS" = 1 ] && targets+=(bare)
 declare -A R   # key -> the median round's result line
 declare -A ALL # key -> every round's requests/s (or p99), for the table
 
@@ -222,6 +242,16 @@ for scenario in get post; do
   echo "| $(name "$scenario") | $ratio | $verdict | $cpu_ratio |"
 done
 echo
+if [ "$CONTROLS" = 1 ]; then
+  echo "Control: the bare YARP forwarder (no policy, no ledger, no inspection) against the same Squid, same rounds."
+  echo
+  echo "| scenario | bare YARP / Squid requests/s | EgressGuard / bare YARP requests/s | Squid / bare YARP CPU per request |"
+  echo "| --- | ---: | ---: | ---: |"
+  for scenario in get post; do
+    echo "| $(name "$scenario") | $(paired "full-$scenario-bare" "full-$scenario-squid" 'sprintf("%.2f", a[1] / b[1])') | $(paired "full-$scenario-egressguard" "full-$scenario-bare" 'sprintf("%.2f", a[1] / b[1])') | $(paired "full-$scenario-squid" "full-$scenario-bare" 'sprintf("%.2f", (b[11] > 0 ? a[11] / b[11] : 0))') |"
+  done
+  echo
+fi
 fi
 if [[ " $PARTS " == *" moderate "* ]]; then
 echo "### Moderate load: hey -n $moderate_n -c $MODERATE_C -q $per_conn (≈ $MODERATE_RPS requests/s in total), median of $ROUNDS rounds by p99"
@@ -236,7 +266,7 @@ for scenario in get post; do
     if [ "$target" = direct ]; then added="–"; verdict=""; else
       added="$(paired "$k" "mod-$scenario-direct" 'sprintf("%.1f", a[3] - b[3])')"
       verdict="$(awk -v d="$added" 'BEGIN { print (d <= 1.0 ? "met" : "missed") }')"
-      [ "$target" = squid ] && verdict="($verdict)"
+      [ "$target" != egressguard ] && verdict="($verdict)"
     fi
     proxy_cpu="$(field "$k" 4)"; [ "$target" = direct ] && proxy_cpu="–"
     printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$(name "$scenario")" "$target" \
