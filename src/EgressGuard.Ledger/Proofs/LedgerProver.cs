@@ -24,6 +24,9 @@ public static class LedgerProver
         ArgumentNullException.ThrowIfNull(trustedKeys);
         try
         {
+            // The checkpoint first: every row it covers was committed before it was signed, so the
+            // source opened after it sees them all even while the writer appends.
+            var checkpoint = checkpointNumber is { } n ? ReadCheckpoint(dataDirectory, n) : ReadNewestCheckpoint(dataDirectory);
             using var source = new StoreHashSource(dataDirectory);
             if (sequence < source.LogStart)
             {
@@ -36,7 +39,6 @@ public static class LedgerProver
                 return ProofResult<InclusionProof>.Fail(ProofError.NotFound, $"no entry {sequence} is stored (the log holds {source.StoredEnd} entries)");
             }
 
-            var checkpoint = checkpointNumber is { } n ? ReadCheckpoint(dataDirectory, n) : ReadNewestCheckpoint(dataDirectory);
             if (checkpoint is null)
             {
                 return checkpointNumber is { } missing
@@ -47,7 +49,7 @@ public static class LedgerProver
             if (checkpoint.TreeSize <= sequence)
             {
                 return ProofResult<InclusionProof>.Fail(ProofError.NotYetCovered,
-                    $"checkpoint {checkpoint.Number} covers entries 0-{checkpoint.TreeSize - 1} only; entry {sequence} is newer "
+                    $"checkpoint {checkpoint.Number} covers {(checkpoint.TreeSize == 0 ? "no entries" : $"entries 0-{checkpoint.TreeSize - 1} only")}; entry {sequence} is newer "
                     + (checkpointNumber is null ? "(the appliance signs a checkpoint at least every minute: retry then)" : "(ask for a later checkpoint)"));
             }
 
