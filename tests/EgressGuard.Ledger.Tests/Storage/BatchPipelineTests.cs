@@ -95,4 +95,45 @@ public sealed class BatchPipelineTests
         Assert.Equal((ulong)Count, report.RecordsChecked);
         Assert.Equal(MerkleTree.ComputeRoot(leaves), report.RootHash);
     }
+
+    [Fact]
+    public async Task Append_PastTheWalCheckpointMark_CopiesTheWalIntoThePartitionWhileRunningAndEverythingVerifies()
+    {
+        // 70,000 entries: past WalCheckpointer.RequestEvery, far below the writer's own 16,384-page checkpoint.
+        const int many = 70_000;
+        using var dir = new TempDirectory();
+        await using (var ledger = MerkleTransferLedgerTests.Open(dir.Path))
+        {
+            var pending = new List<Task>();
+            for (var i = 0; i < many; i++)
+            {
+                var append = ledger.AppendAsync(TestTransfers.Create(TestTransfers.BaseTime.AddMilliseconds(i), host: $"h{i}.example.com"));
+                if (!append.IsCompletedSuccessfully)
+                {
+                    pending.Add(append.AsTask());
+                }
+            }
+
+            await Task.WhenAll(pending);
+            await ledger.FlushAsync();
+            if (Environment.ProcessorCount > 1)
+            {
+                // The checkpoint runs on its own thread: wait for its pages to reach the database file.
+                var partition = new FileInfo(StoreSamples.Partition(dir.Path));
+                for (var tries = 0; tries < 600 && partition.Length < 8 << 20; tries++)
+                {
+                    await Task.Delay(50);
+                    partition.Refresh();
+                }
+
+                Assert.True(partition.Length >= 8 << 20, $"partition file still {partition.Length} bytes: the WAL was not checkpointed");
+            }
+
+            Assert.Equal(many, ledger.Query(new TransferQuery { Limit = 1_000_000 }).Count);
+        }
+
+        var report = StoreSamples.Verify(dir.Path);
+        Assert.True(report.Succeeded, report.Failure?.Message);
+        Assert.Equal((ulong)many, report.RecordsChecked);
+    }
 }
