@@ -40,4 +40,7 @@ internal static partial class LedgerLog
 
     [LoggerMessage(5011, LogLevel.Warning, "Ledger partition {File}: filter indexes not built (queries on it scan; retried at the next start): {Message}")]
     public static partial void PartitionIndexFailed(ILogger logger, string file, string message);
+
+    [LoggerMessage(5012, LogLevel.Warning, "Ledger partition {File}: background WAL checkpoint failed (the writer checkpoints itself past 256 MiB of WAL): {Message}")]
+    public static partial void WalCheckpointFailed(ILogger logger, string file, string message);
 }

@@ -48,11 +48,15 @@ public static class LedgerStoreVerifier
     }
 
     /// <summary>Verifies the whole kept log under <paramref name="dataDirectory"/>.</summary>
-    public static LedgerVerificationReport Verify(string dataDirectory, IReadOnlyList<CheckpointPublicKey> trustedKeys, string? origin)
+    public static LedgerVerificationReport Verify(string dataDirectory, IReadOnlyList<CheckpointPublicKey> trustedKeys, string? origin) =>
+        Verify(dataDirectory, trustedKeys, origin, ReaderThreads, ParallelPartitionScan.ChunkRows);
+
+    /// <summary>As <see cref="Verify(string, IReadOnlyList{CheckpointPublicKey}, string?)"/>, with the reader threads and chunk size given (tests vary them).</summary>
+    internal static LedgerVerificationReport Verify(string dataDirectory, IReadOnlyList<CheckpointPublicKey> trustedKeys, string? origin, int readers, long chunkRows)
     {
         var (startSize, frontier) = LedgerReader.ReadLogStart(dataDirectory);
         var checkpoints = LedgerReader.ReadCheckpoints(dataDirectory);
-        var report = VerifyFrom(dataDirectory, startSize, frontier, checkpoints, trustedKeys, origin);
+        var report = VerifyFrom(dataDirectory, startSize, frontier, checkpoints, trustedKeys, origin, readers, chunkRows);
         if (report.Failure is null && LedgerReader.ReadTreeState(dataDirectory) is { } state && state != report.TreeSize)
         {
             // Rows past the last checkpoint are vouched for only by the writer's own tree state.
@@ -75,7 +79,7 @@ public static class LedgerStoreVerifier
     /// <summary>Verifies the entries from <paramref name="startSize"/> against the checkpoints not below it.</summary>
     internal static LedgerVerificationReport VerifyFrom(
         string dataDirectory, ulong startSize, IReadOnlyList<MerkleHash> frontier, IReadOnlyList<StoredCheckpoint> checkpoints,
-        IReadOnlyList<CheckpointPublicKey> trustedKeys, string? origin)
+        IReadOnlyList<CheckpointPublicKey> trustedKeys, string? origin, int readers = 0, long chunkRows = ParallelPartitionScan.ChunkRows)
     {
         var evidence = new List<CheckpointEvidence>();
         foreach (var cp in checkpoints)
@@ -86,7 +90,6 @@ public static class LedgerStoreVerifier
             }
         }
 
-        var holder = new FailureHolder();
         var options = new LedgerVerificationOptions
         {
             TrustedKeys = trustedKeys,
@@ -94,80 +97,23 @@ public static class LedgerStoreVerifier
             StartSize = startSize,
             StartFrontier = frontier,
         };
-        // Two stages on two cores: reading SQLite and cross-checking the columns (PartitionScan) on one
-        // thread, canonical validation, hashing and the tree in the verifier on this one, handed over
-        // in batches of 4,096 rows (a hand-off per row cost more than the hashing).
-        using var pipe = new System.Collections.Concurrent.BlockingCollection<ScanBatch>(16);
-        using var stop = new CancellationTokenSource();
-        var producer = Task.Run(() =>
-        {
-            try
-            {
-                holder.Failure = PartitionScan.Read(dataDirectory, startSize, 4_096, batch =>
-                {
-                    try
-                    {
-                        pipe.Add(batch, stop.Token);
-                        return true;
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        batch.Release();
-                        return false;
-                    }
-                });
-            }
-            catch (OperationCanceledException)
-            {
-                // The verifier stopped early (a failure): nothing more to read.
-            }
-            finally
-            {
-                pipe.CompleteAdding();
-            }
-        });
+
+        // Reading SQLite and cross-checking the columns (PartitionScan) costs about twice the verifier's
+        // validation, hashing and tree on this thread, so the rows are read by one thread per core,
+        // chunk by chunk, and handed over in order in batches of 4,096 (ParallelPartitionScan).
         LedgerVerificationReport report;
-        try
+        LedgerFailure? own;
+        using (var scan = new ParallelPartitionScan(dataDirectory, startSize, readers > 0 ? readers : ReaderThreads, chunkRows))
         {
-            report = LedgerVerifier.Verify(Flatten(pipe), evidence, options);
-        }
-        finally
-        {
-            stop.Cancel();
-            producer.Wait();
-            while (pipe.TryTake(out var left))
-            {
-                left.Release();
-            }
+            report = LedgerVerifier.Verify(scan.Rows(), evidence, options);
+            own = scan.Failure;
         }
 
-        return holder.Failure is { } own && (report.Failure is null || report.Failure.Kind == LedgerFailureKind.Truncated || (report.Failure.Sequence ?? ulong.MaxValue) >= (own.Sequence ?? 0))
+        return own is not null && (report.Failure is null || report.Failure.Kind == LedgerFailureKind.Truncated || (report.Failure.Sequence ?? ulong.MaxValue) >= (own.Sequence ?? 0))
             ? report with { Failure = own }
             : report;
     }
 
-    // The verifier keeps nothing of an entry once it has moved on (its look-ahead reads sequence numbers
-    // only), so a batch goes back to the pool when the next one starts.
-    private static IEnumerable<EncodedLedgerEntry> Flatten(System.Collections.Concurrent.BlockingCollection<ScanBatch> pipe)
-    {
-        foreach (var batch in pipe.GetConsumingEnumerable())
-        {
-            try
-            {
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    yield return batch.Rows[i];
-                }
-            }
-            finally
-            {
-                batch.Release();
-            }
-        }
-    }
-
-    private sealed class FailureHolder
-    {
-        public LedgerFailure? Failure { get; set; }
-    }
+    // One reader per core (the verifier thread shares them): measured in ledger-probe, 2 readers on 2 cores.
+    private static int ReaderThreads => Math.Clamp(Environment.ProcessorCount, 1, 4);
 }

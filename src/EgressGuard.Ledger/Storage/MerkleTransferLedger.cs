@@ -26,6 +26,9 @@ namespace EgressGuard.Ledger.Storage;
 public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
 {
     private const int BlockLeaves = 256;
+
+    // The batch preparer's helper thread pays off only with a second core.
+    private static readonly bool ParallelPrepare = Environment.ProcessorCount > 1;
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaintenanceEvery = TimeSpan.FromSeconds(5);
 
@@ -55,7 +58,9 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
     private DateOnly? _partitionDay;
     private SqliteConnection? _partition;
     private EntryInsertStatement? _insert;
-    private byte[] _encoded = new byte[4096];
+    private readonly BatchPreparer _prepared = new();
+    private WalCheckpointer? _walCheckpointer;
+    private int _sinceWalCheckpoint;
     private SqliteCommand? _state;
     private SqliteCommand? _blockInsert;
     private readonly string? _tailError;
@@ -323,6 +328,8 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
 
         _queue.Writer.TryComplete();
         await _writer;
+        _prepared.Complete();
+        _walCheckpointer?.Dispose();
         ClosePartition();
         await _indexer.DisposeAsync();
         _checkpoints.Dispose();
@@ -540,15 +547,13 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
             {
                 _state!.Transaction = transaction;
                 _blockInsert!.Transaction = transaction;
-                foreach (var item in batch)
-                {
-                    if (item.Transfer is null && item.Event is null)
-                    {
-                        continue;
-                    }
 
-                    WriteEntry(item);
-                    count++;
+                // Encoding, leaf hashes and filter columns on a second core while this thread inserts.
+                _prepared.Start(batch, _tree.Size, ParallelPrepare);
+                for (; count < _prepared.Count; count++)
+                {
+                    _prepared.WaitFor(count);
+                    WriteEntry(count);
                 }
 
                 _state.Parameters[0].Value = (long)_tree.Size;
@@ -559,6 +564,14 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
 
             Interlocked.Add(ref _committed, count);
             _appendedCounter?.Add(count);
+            _sinceWalCheckpoint += count;
+            if (_sinceWalCheckpoint >= WalCheckpointer.RequestEvery && ParallelPrepare)
+            {
+                _sinceWalCheckpoint = 0;
+                _walCheckpointer ??= new WalCheckpointer(_logger);
+                _walCheckpointer.Request(LedgerFiles.PartitionPath(_dataDirectory, _partitionDay!.Value));
+            }
+
             return null;
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
@@ -571,33 +584,28 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
         }
     }
 
-    private void WriteEntry(LedgerItem item)
+    private void WriteEntry(int index)
     {
         var seq = _tree.Size;
-        LedgerSchema.FilterColumns columns;
+        ref readonly var item = ref _prepared.Item(index);
         long time;
         int kind;
-        int length;
         if (item.Transfer is { } transfer)
         {
-            length = EncodeInto(seq, transfer);
-            columns = LedgerSchema.Columns(transfer);
             time = LedgerFiles.ToMicros(transfer.Time);
             kind = (int)LedgerEntryKind.Transfer;
         }
         else
         {
             var ev = item.Event!;
-            length = EncodeInto(seq, ev);
-            columns = default;
             time = LedgerFiles.ToMicros(ev.Time);
             kind = (int)ev.Kind;
         }
 
-        var canon = _encoded.AsSpan(0, length);
-        var leaf = TreeHasher.HashLeaf(canon);
+        var canon = _prepared.Canonical(index);
+        var leaf = _prepared.Leaf(index);
         _tree.Append(leaf);
-        _insert!.Insert(seq, kind, time, columns, canon, leaf);
+        _insert!.Insert(seq, kind, time, _prepared.Columns(index), canon, leaf);
 
         // Aligned 256-leaf blocks (and 65,536-leaf super-blocks): proofs read O(log n) rows, not leaves.
         _block.Append(leaf);
@@ -613,29 +621,6 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
                 _superBlock = new IncrementalMerkleTree();
             }
         }
-    }
-
-    // Canonical bytes go into one reused buffer (grown when a record needs more): no array per entry.
-    private int EncodeInto(ulong seq, TransferRecord transfer)
-    {
-        var max = CanonicalEncoder.GetMaxEncodedLength(transfer);
-        if (max > _encoded.Length)
-        {
-            _encoded = new byte[Math.Max(max, _encoded.Length * 2)];
-        }
-
-        return CanonicalEncoder.TryEncode(seq, transfer, _encoded, out var written) ? written : throw new InvalidOperationException("canonical buffer too small");
-    }
-
-    private int EncodeInto(ulong seq, LedgerEvent ledgerEvent)
-    {
-        var max = CanonicalEncoder.GetMaxEncodedLength(ledgerEvent);
-        if (max > _encoded.Length)
-        {
-            _encoded = new byte[Math.Max(max, _encoded.Length * 2)];
-        }
-
-        return CanonicalEncoder.TryEncode(seq, ledgerEvent, _encoded, out var written) ? written : throw new InvalidOperationException("canonical buffer too small");
     }
 
     private void InsertBlock(int level, ulong start, MerkleHash hash)
@@ -675,8 +660,9 @@ public sealed class MerkleTransferLedger : ITransferLedger, ILedgerFeed
         // CPU per append, a third less kernel time (bench/EgressGuard.Benchmarks/Ledger/README.md).
         // 64 MiB page cache (the time index and, on closed days, the filter indexes outgrow the 2 MiB
         // default). WAL checkpoints every 4,096 pages (64 MiB) instead of 1,000: fewer copy-and-fsync
-        // pauses on the writer.
-        LedgerSchema.Execute(connection, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4096; PRAGMA synchronous="
+        // pauses on the writer. With a second core they run on WalCheckpointer's thread instead (asked
+        // every 65,536 entries), and the writer's own checkpoint at 16,384 pages is only a backstop.
+        LedgerSchema.Execute(connection, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=" + (ParallelPrepare ? "16384" : "4096") + "; PRAGMA synchronous="
             + (_options.Sync == LedgerSync.Full ? "FULL" : "NORMAL") + ";");
         LedgerSchema.Execute(connection, LedgerSchema.PartitionTables);
         _insert = new EntryInsertStatement(connection);

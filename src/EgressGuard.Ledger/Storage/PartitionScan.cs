@@ -15,40 +15,34 @@ namespace EgressGuard.Ledger.Storage;
 /// </summary>
 internal static class PartitionScan
 {
-    private const string Select = "SELECT " + LedgerSchema.EntryColumns + " FROM entries WHERE seq >= ?1 ORDER BY seq";
-
     /// <summary>
     /// Reads every row with sequence ≥ <paramref name="fromSequence"/>, calling <paramref name="emit"/>
     /// with batches of up to <paramref name="batchSize"/> rows (the callee owns each batch and releases
     /// it; false from it stops the scan); stops at the first unreadable partition or changed column and
-    /// returns that failure (null when everything was read).
+    /// returns that failure (null when everything was read). The rows before a changed column are
+    /// emitted first, so the verifier sees every row before the one named.
     /// </summary>
     public static LedgerFailure? Read(string dataDirectory, ulong fromSequence, int batchSize, Func<ScanBatch, bool> emit)
     {
         ScanBatch? batch = new(batchSize);
+        using var cursor = new PartitionCursor(dataDirectory);
         try
         {
             foreach (var day in LedgerFiles.ListPartitions(dataDirectory))
             {
-                var failure = ReadPartition(dataDirectory, day, fromSequence, ref batch, emit, out var stopped);
-                if (failure is not null || stopped)
+                var failure = ReadChunk(cursor, new ScanChunk(day, ToKey(fromSequence), null), ref batch, emit, out var stopped);
+                if (stopped)
                 {
-                    if (failure is null && batch!.Count > 0)
-                    {
-                        emit(batch);
-                        batch = null;
-                    }
+                    return null;
+                }
 
-                    return failure;
+                if (failure is not null)
+                {
+                    return Flush(ref batch, emit) ? failure : null;
                 }
             }
 
-            if (batch!.Count > 0)
-            {
-                emit(batch);
-                batch = null;
-            }
-
+            Flush(ref batch, emit);
             return null;
         }
         finally
@@ -57,73 +51,148 @@ internal static class PartitionScan
         }
     }
 
-    private static LedgerFailure? ReadPartition(
-        string dataDirectory, DateOnly day, ulong fromSequence, ref ScanBatch? batch, Func<ScanBatch, bool> emit, out bool stopped)
+    /// <summary>
+    /// Splits the rows with sequence ≥ <paramref name="fromSequence"/> into chunks of about
+    /// <paramref name="chunkRows"/> sequence numbers, partition by partition in order, so several
+    /// readers can scan them at once and the rows still come out in the order <see cref="Read"/> gives:
+    /// chunk by chunk, each in sequence order. A partition whose range cannot be read is one chunk
+    /// (its reader reports why), and so is one whose sequence numbers span more rows than its file could
+    /// hold (edited numbers); the last chunk of each partition is open-ended, so every row of the
+    /// partition at or after the start falls in exactly one chunk, whatever its sequence number.
+    /// </summary>
+    public static List<ScanChunk> Plan(string dataDirectory, ulong fromSequence, long chunkRows)
+    {
+        var chunks = new List<ScanChunk>();
+        var from = ToKey(fromSequence);
+        foreach (var day in LedgerFiles.ListPartitions(dataDirectory))
+        {
+            var path = LedgerFiles.PartitionPath(dataDirectory, day);
+            if (TryReadRange(path, from, out var min, out var max) && (max - min) / chunkRows <= MaxRows(path) / chunkRows)
+            {
+                var start = from;
+                for (var bound = min + chunkRows; bound <= max && bound > min; bound += chunkRows)
+                {
+                    chunks.Add(new ScanChunk(day, start, bound));
+                    start = bound;
+                }
+
+                chunks.Add(new ScanChunk(day, start, null));
+            }
+            else
+            {
+                chunks.Add(new ScanChunk(day, from, null));
+            }
+        }
+
+        return chunks;
+    }
+
+    /// <summary>
+    /// Reads the rows of one chunk into <paramref name="batch"/>, emitting each full batch (the callee
+    /// owns it; a new one takes its place). Returns the failure that ends the scan, if any, with the
+    /// rows before it still in <paramref name="batch"/>; <paramref name="stopped"/> is true when
+    /// <paramref name="emit"/> said to stop.
+    /// </summary>
+    internal static LedgerFailure? ReadChunk(PartitionCursor cursor, in ScanChunk chunk, ref ScanBatch? batch, Func<ScanBatch, bool> emit, out bool stopped)
     {
         stopped = false;
+        var day = chunk.Day;
+        if (cursor.Start(chunk) is { } error)
+        {
+            return Unreadable(day, error);
+        }
+
+        var statement = cursor.Statement!;
+        while (true)
+        {
+            var rc = raw.sqlite3_step(statement);
+            if (rc == raw.SQLITE_DONE)
+            {
+                return null;
+            }
+
+            if (rc != raw.SQLITE_ROW)
+            {
+                return Unreadable(day, cursor.LastError());
+            }
+
+            var row = new SqliteRow(statement);
+            var sequence = (ulong)row.Int64(0);
+            var canonical = row.Type(10) == raw.SQLITE_BLOB ? row.Bytes(10) : default;
+            MerkleHash? leaf = row.Type(11) == raw.SQLITE_BLOB && MerkleHash.TryRead(row.Bytes(11), out var h) ? h : null;
+            if (!ColumnsMatchFast(row, canonical) && MismatchedColumn(row, canonical) is { } column)
+            {
+                return new LedgerFailure
+                {
+                    Kind = LedgerFailureKind.Modified,
+                    Sequence = sequence,
+                    Message = $"record {sequence} (partition {Day(day)}): column '{column}' was changed; it no longer matches the record's hashed bytes",
+                };
+            }
+
+            if (batch!.IsFull || !batch.Fits(canonical.Length))
+            {
+                var full = batch;
+                batch = new ScanBatch(full.Capacity);
+                if (!emit(full))
+                {
+                    stopped = true;
+                    return null;
+                }
+            }
+
+            // Still valid: reading other columns does not move this one's bytes (only a type conversion of it would).
+            batch.Add(sequence, canonical, leaf);
+        }
+    }
+
+    // Hands on a non-empty batch; false when the callee said to stop.
+    private static bool Flush(ref ScanBatch? batch, Func<ScanBatch, bool> emit)
+    {
+        if (batch is not { Count: > 0 } full)
+        {
+            return true;
+        }
+
+        batch = null;
+        return emit(full);
+    }
+
+    // More rows than the files could hold (every row has at least its 32-byte leaf): the sequence numbers
+    // were edited, so the partition stays one chunk rather than one per empty stretch of numbers.
+    private static long MaxRows(string path)
+    {
+        var wal = new FileInfo(path + "-wal");
+        return ((new FileInfo(path).Length + (wal.Exists ? wal.Length : 0)) / 32) + 1;
+    }
+
+    private static long ToKey(ulong sequence) => sequence > long.MaxValue ? long.MaxValue : (long)sequence;
+
+    // MIN and MAX of seq at or after 'from' (two B-tree descents); false when the file cannot say.
+    private static bool TryReadRange(string path, long from, out long min, out long max)
+    {
+        min = max = 0;
         sqlite3? db = null;
         sqlite3_stmt? statement = null;
         try
         {
-            // Read-only, and NOMUTEX: this connection lives on one thread, so SQLite's per-call mutex is waste.
-            var rc = raw.sqlite3_open_v2(LedgerFiles.PartitionPath(dataDirectory, day), out db, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null);
-            if (rc != raw.SQLITE_OK)
+            if (raw.sqlite3_open_v2(path, out db, raw.SQLITE_OPEN_READONLY | raw.SQLITE_OPEN_NOMUTEX, null) != raw.SQLITE_OK
+                || raw.sqlite3_prepare_v2(db, "SELECT MIN(seq), MAX(seq) FROM entries WHERE seq >= ?1", out statement) != raw.SQLITE_OK)
             {
-                return Unreadable(day, raw.sqlite3_errstr(rc).utf8_to_string());
+                return false;
             }
 
             raw.sqlite3_busy_timeout(db, 10_000);
-
-            // Pages read through a memory map, not one read() system call each (the kernel's share of a verify).
-            raw.sqlite3_exec(db, "PRAGMA mmap_size=4294967296");
-            rc = raw.sqlite3_prepare_v2(db, Select, out statement);
-            if (rc != raw.SQLITE_OK)
+            raw.sqlite3_bind_int64(statement, 1, from);
+            if (raw.sqlite3_step(statement) != raw.SQLITE_ROW
+                || raw.sqlite3_column_type(statement, 0) != raw.SQLITE_INTEGER || raw.sqlite3_column_type(statement, 1) != raw.SQLITE_INTEGER)
             {
-                return Unreadable(day, raw.sqlite3_errmsg(db).utf8_to_string());
+                return false;
             }
 
-            raw.sqlite3_bind_int64(statement, 1, fromSequence > long.MaxValue ? long.MaxValue : (long)fromSequence);
-            while (true)
-            {
-                rc = raw.sqlite3_step(statement);
-                if (rc == raw.SQLITE_DONE)
-                {
-                    return null;
-                }
-
-                if (rc != raw.SQLITE_ROW)
-                {
-                    return Unreadable(day, raw.sqlite3_errmsg(db).utf8_to_string());
-                }
-
-                var row = new SqliteRow(statement);
-                var sequence = (ulong)row.Int64(0);
-                var canonical = row.Type(10) == raw.SQLITE_BLOB ? row.Bytes(10) : default;
-                MerkleHash? leaf = row.Type(11) == raw.SQLITE_BLOB && MerkleHash.TryRead(row.Bytes(11), out var h) ? h : null;
-                if (!ColumnsMatchFast(row, canonical) && MismatchedColumn(row, canonical) is { } column)
-                {
-                    return new LedgerFailure
-                    {
-                        Kind = LedgerFailureKind.Modified,
-                        Sequence = sequence,
-                        Message = $"record {sequence} (partition {Day(day)}): column '{column}' was changed; it no longer matches the record's hashed bytes",
-                    };
-                }
-
-                if (batch!.IsFull || !batch.Fits(canonical.Length))
-                {
-                    var go = emit(batch);
-                    batch = new ScanBatch(batch.Capacity);
-                    if (!go)
-                    {
-                        stopped = true;
-                        return null;
-                    }
-                }
-
-                // Still valid: reading other columns does not move this one's bytes (only a type conversion of it would).
-                batch.Add(sequence, canonical, leaf);
-            }
+            min = raw.sqlite3_column_int64(statement, 0);
+            max = raw.sqlite3_column_int64(statement, 1);
+            return true;
         }
         finally
         {
