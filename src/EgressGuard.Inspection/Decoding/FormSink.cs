@@ -66,6 +66,12 @@ internal sealed class FormSink : ByteSink, ILocationSource
                         // A whole escape in this chunk (the usual case) is decoded here; a split one by the state machine.
                         if (i + 1 < data.Length && HexValue(data[i]) is var high and >= 0 && HexValue(data[i + 1]) is var low and >= 0)
                         {
+                            if (_inValue)
+                            {
+                                i = DecodeEscapeRun(data, i + 2, (byte)((high << 4) | low));
+                                break;
+                            }
+
                             EmitByte((byte)((high << 4) | low));
                             i += 2;
 
@@ -169,6 +175,47 @@ internal sealed class FormSink : ByteSink, ILocationSource
         }
 
         return table;
+    }
+
+    /// <summary>
+    /// Inside a value: <paramref name="first"/> (an escape already decoded) and the run of whole <c>%XX</c> escapes from
+    /// <paramref name="i"/> go straight into the pending batch — the same bytes, in the same batches, as
+    /// <see cref="EmitByte"/> one at a time, without its per-byte checks. Returns the index after the run.
+    /// </summary>
+    private int DecodeEscapeRun(ReadOnlySpan<byte> data, int i, byte first)
+    {
+        var pending = _pending;
+        var hex = HexDigits;
+        var n = _pendingLength;
+        if (n == pending.Length)
+        {
+            FlushPending();
+            n = 0;
+        }
+
+        pending[n++] = first;
+        while (i + 2 < data.Length && data[i] == '%')
+        {
+            int h1 = hex[data[i + 1]];
+            int h2 = hex[data[i + 2]];
+            if ((h1 | h2) < 0)
+            {
+                break;
+            }
+
+            if (n == pending.Length)
+            {
+                _pendingLength = n;
+                FlushPending();
+                n = 0;
+            }
+
+            pending[n++] = (byte)((h1 << 4) | h2);
+            i += 3;
+        }
+
+        _pendingLength = n;
+        return i;
     }
 
     /// <summary>The same as <see cref="Emit"/> with one byte, without the span.</summary>
