@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using EgressGuard.Inspection.Scanning;
 
@@ -194,6 +196,20 @@ internal sealed class FormSink : ByteSink, ILocationSource
         }
 
         pending[n++] = first;
+
+        // Five escapes (15 bytes) at a time while they are all whole and valid and the batch has room for an 8-byte
+        // store; the scalar loop below takes the rest, so batches and bytes are exactly the scalar loop's.
+        if (Vector128.IsHardwareAccelerated)
+        {
+            while (i + 16 <= data.Length && n + 8 <= pending.Length
+                && TryDecodeFiveEscapes(Vector128.Create(data.Slice(i, 16)), out var decoded))
+            {
+                Unsafe.WriteUnaligned(ref pending[n], decoded);
+                n += 5;
+                i += 15;
+            }
+        }
+
         while (i + 2 < data.Length && data[i] == '%')
         {
             int h1 = hex[data[i + 1]];
@@ -216,6 +232,34 @@ internal sealed class FormSink : ByteSink, ILocationSource
 
         _pendingLength = n;
         return i;
+    }
+
+    /// <summary>
+    /// Decodes <c>%XX%XX%XX%XX%XX</c> at the start of <paramref name="v"/> into the low five bytes of
+    /// <paramref name="decoded"/>; false (nothing decoded) unless all five are '%' followed by two hex digits.
+    /// </summary>
+    private static bool TryDecodeFiveEscapes(Vector128<byte> v, out ulong decoded)
+    {
+        // Bits 0, 3, 6, 9, 12 must be '%'; bits 1-2, 4-5, 7-8, 10-11, 13-14 hex digits.
+        const uint PercentBits = 0x1249;
+        const uint HexBits = 0x6DB6;
+        var percent = Vector128.Equals(v, Vector128.Create((byte)'%')).ExtractMostSignificantBits();
+        var digit = Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
+        var letter = Vector128.LessThan((v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)6));
+        var hex = (digit | letter).ExtractMostSignificantBits();
+        if ((percent & PercentBits) != PercentBits || (hex & HexBits) != HexBits)
+        {
+            decoded = 0;
+            return false;
+        }
+
+        // '0'-'9' → low nibble; 'A'-'F' / 'a'-'f' (bit 6 set) → low nibble + 9.
+        var isLetter = Vector128.Equals(v & Vector128.Create((byte)0x40), Vector128.Create((byte)0x40));
+        var nibble = (v & Vector128.Create((byte)0x0F)) + (isLetter & Vector128.Create((byte)9));
+        var high = Vector128.Shuffle(nibble, Vector128.Create((byte)1, 4, 7, 10, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        var low = Vector128.Shuffle(nibble, Vector128.Create((byte)2, 5, 8, 11, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        decoded = (Vector128.ShiftLeft(high, 4) | low).AsUInt64().ToScalar();
+        return true;
     }
 
     /// <summary>The same as <see cref="Emit"/> with one byte, without the span.</summary>
