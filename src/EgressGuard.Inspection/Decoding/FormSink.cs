@@ -52,7 +52,8 @@ internal sealed class FormSink : ByteSink, ILocationSource
         {
             if (_percent == 0)
             {
-                var rel = data[i..].IndexOfAny(Specials);
+                // Escapes and '+' come back to back in encoded text: test the next byte before the vectorised search.
+                var rel = Specials.Contains(data[i]) ? 0 : data[i..].IndexOfAny(Specials);
                 var run = rel < 0 ? data[i..] : data.Slice(i, rel);
                 Emit(run);
                 i += run.Length;
@@ -98,7 +99,7 @@ internal sealed class FormSink : ByteSink, ILocationSource
 
                         break;
                     case (byte)'+':
-                        Emit(" "u8);
+                        EmitByte((byte)' ');
                         break;
                     case (byte)'&':
                         EndPair();
@@ -238,6 +239,7 @@ internal sealed class FormSink : ByteSink, ILocationSource
     /// Decodes <c>%XX%XX%XX%XX%XX</c> at the start of <paramref name="v"/> into the low five bytes of
     /// <paramref name="decoded"/>; false (nothing decoded) unless all five are '%' followed by two hex digits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryDecodeFiveEscapes(Vector128<byte> v, out ulong decoded)
     {
         // Bits 0, 3, 6, 9, 12 must be '%'; bits 1-2, 4-5, 7-8, 10-11, 13-14 hex digits.
