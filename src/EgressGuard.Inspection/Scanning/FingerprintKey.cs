@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace EgressGuard.Inspection.Scanning;
@@ -75,6 +76,7 @@ internal sealed class FingerprintKey
     public bool IsNative => _states is not null;
 
     /// <summary>HMAC-SHA256 of <paramref name="message"/> into 32 bytes of <paramref name="mac"/>.</summary>
+    [SkipLocalsInit] // the context is overwritten by a state copy, the inner digest by SHA256_Final, before either is read
     public void Compute(ReadOnlySpan<byte> message, Span<byte> mac)
     {
         var states = _states;

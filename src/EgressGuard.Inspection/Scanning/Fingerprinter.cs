@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EgressGuard.Inspection.Scanning;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace EgressGuard.Inspection.Scanning;
 /// </summary>
 internal static class Fingerprinter
 {
+    // The message buffer is written before it is read ([..length] only), the MAC in full: no need to zero them.
+    [SkipLocalsInit]
     public static string Compute(FingerprintKey key, PiiKind kind, ReadOnlySpan<byte> normalized)
     {
         var name = PiiKinds.NameUtf8(kind);

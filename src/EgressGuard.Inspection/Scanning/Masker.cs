@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace EgressGuard.Inspection.Scanning;
@@ -28,6 +29,7 @@ internal static class Masker
         };
     }
 
+    [SkipLocalsInit] // every character of the buffer is written before the string is made
     private static string Keep(ReadOnlySpan<byte> v, int head, int tail)
     {
         if (head + tail >= v.Length)
