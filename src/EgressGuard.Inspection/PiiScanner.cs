@@ -8,7 +8,7 @@ namespace EgressGuard.Inspection;
 public sealed class PiiScanner : IPiiScanner
 {
     private readonly ScannerOptions _options;
-    private readonly byte[] _key;
+    private readonly FingerprintKey _key;
     private readonly bool[] _enabled;
 
     static PiiScanner()
@@ -58,7 +58,7 @@ public sealed class PiiScanner : IPiiScanner
         }
 
         _options = options;
-        _key = options.FingerprintKey.ToArray();
+        _key = new FingerprintKey(options.FingerprintKey.Span);
     }
 
     /// <inheritdoc />

@@ -18,7 +18,7 @@ public sealed class PiiStreamScan : IDisposable
     private bool _disposed;
     private ScanResult? _result;
 
-    internal PiiStreamScan(byte[] key, bool[] enabled, DateOnly today, ScannerOptions options, in ContentDescriptor content)
+    internal PiiStreamScan(FingerprintKey key, bool[] enabled, DateOnly today, ScannerOptions options, in ContentDescriptor content)
     {
         _collector = new FindingCollector(key, options.MaxFindings);
         _scanner = new TextScanner(_collector, enabled, today);

@@ -74,6 +74,45 @@ public sealed class FastPathTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Form_LongEscapeRunsWithBrokenEscapeAtEveryPhase_MatchByteByByteAndFindValues(int shift)
+    {
+        // Whole values percent-encoded byte by byte (upper and lower case hex, as browsers and libraries differ), long
+        // enough for the five-escapes-at-a-time decoder and the 256-byte pending batch to wrap, with a broken escape
+        // placed at each phase of a five-escape block: whole, chunked and byte-at-a-time scans must agree.
+        var label = string.Concat(Encoding.UTF8.GetBytes("请尽快发货，手机：").Select(b => "%" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+        var id = string.Concat("11010519491231002X"u8.ToArray().Select(b => "%" + b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        var filler = new StringBuilder();
+        for (var i = 0; i < 30; i++)
+        {
+            filler.Append("%E8%AF%B7%e5%b0%bd");
+        }
+
+        var broken = new string('A', shift) + "%G1%4";
+        var text = "note=" + filler + broken + label + "13912345678" + "&idcard=" + filler + id + "&x=" + label + "%";
+        var body = Encoding.ASCII.GetBytes(text);
+        var descriptor = new ContentDescriptor("application/x-www-form-urlencoded");
+        var whole = TestScanners.Default.Scan(body, descriptor).Findings;
+        Assert.Contains(whole, f => f.Type == PiiTypes.CnMobile && f.Location == "body/form:note");
+        Assert.Contains(whole, f => f.Type == PiiTypes.CnResidentId && f.Masked == "110105********002X");
+        foreach (var chunk in new[] { 1, 7, 16, 333 })
+        {
+            using var scan = TestScanners.Default.BeginStream(descriptor);
+            for (var i = 0; i < body.Length; i += chunk)
+            {
+                scan.Write(body.AsSpan(i, Math.Min(chunk, body.Length - i)));
+            }
+
+            Assert.Equal(Describe(whole), Describe(scan.Complete().Findings));
+        }
+    }
+
     private static string Expected(byte[] key, string type, string normalized) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(type + "\u001F" + normalized)));
 

@@ -32,4 +32,38 @@ public sealed class ValidatorTests
         var bytes = Encoding.ASCII.GetBytes(code);
         Assert.Equal(valid, Gb32100Checksum.IsCreditCodeCheckValid(bytes) && Gb32100Checksum.IsOrganisationCodeValid(bytes));
     }
+
+    [Fact]
+    public void Luhn_RandomDigitStringsAndStrayBytes_AgreeWithTextbookDefinition()
+    {
+        // The validator is branch-free and works two digits at a time; the textbook loop here is the reference.
+        var random = new Random(11);
+        for (var n = 0; n < 20_000; n++)
+        {
+            var digits = new byte[random.Next(1, 24)];
+            for (var i = 0; i < digits.Length; i++)
+            {
+                digits[i] = (byte)('0' + random.Next(10));
+            }
+
+            Assert.Equal(Textbook(digits), Luhn.IsValid(digits));
+            var stray = (byte[])digits.Clone();
+            stray[random.Next(stray.Length)] = (byte)"/:a -\xff"[random.Next(6)];
+            Assert.False(Luhn.IsValid(stray));
+        }
+
+        Assert.False(Luhn.IsValid([]));
+    }
+
+    private static bool Textbook(byte[] digits)
+    {
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var d = digits[digits.Length - 1 - i] - '0';
+            sum += i % 2 == 1 ? (d * 2) - (d >= 5 ? 9 : 0) : d;
+        }
+
+        return sum % 10 == 0;
+    }
 }

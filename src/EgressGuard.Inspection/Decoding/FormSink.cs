@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using EgressGuard.Inspection.Scanning;
 
@@ -50,7 +52,8 @@ internal sealed class FormSink : ByteSink, ILocationSource
         {
             if (_percent == 0)
             {
-                var rel = data[i..].IndexOfAny(Specials);
+                // Escapes and '+' come back to back in encoded text: test the next byte before the vectorised search.
+                var rel = Specials.Contains(data[i]) ? 0 : data[i..].IndexOfAny(Specials);
                 var run = rel < 0 ? data[i..] : data.Slice(i, rel);
                 Emit(run);
                 i += run.Length;
@@ -66,6 +69,12 @@ internal sealed class FormSink : ByteSink, ILocationSource
                         // A whole escape in this chunk (the usual case) is decoded here; a split one by the state machine.
                         if (i + 1 < data.Length && HexValue(data[i]) is var high and >= 0 && HexValue(data[i + 1]) is var low and >= 0)
                         {
+                            if (_inValue)
+                            {
+                                i = DecodeEscapeRun(data, i + 2, (byte)((high << 4) | low));
+                                break;
+                            }
+
                             EmitByte((byte)((high << 4) | low));
                             i += 2;
 
@@ -90,7 +99,7 @@ internal sealed class FormSink : ByteSink, ILocationSource
 
                         break;
                     case (byte)'+':
-                        Emit(" "u8);
+                        EmitByte((byte)' ');
                         break;
                     case (byte)'&':
                         EndPair();
@@ -169,6 +178,90 @@ internal sealed class FormSink : ByteSink, ILocationSource
         }
 
         return table;
+    }
+
+    /// <summary>
+    /// Inside a value: <paramref name="first"/> (an escape already decoded) and the run of whole <c>%XX</c> escapes from
+    /// <paramref name="i"/> go straight into the pending batch — the same bytes, in the same batches, as
+    /// <see cref="EmitByte"/> one at a time, without its per-byte checks. Returns the index after the run.
+    /// </summary>
+    private int DecodeEscapeRun(ReadOnlySpan<byte> data, int i, byte first)
+    {
+        var pending = _pending;
+        var hex = HexDigits;
+        var n = _pendingLength;
+        if (n == pending.Length)
+        {
+            FlushPending();
+            n = 0;
+        }
+
+        pending[n++] = first;
+
+        // Five escapes (15 bytes) at a time while they are all whole and valid and the batch has room for an 8-byte
+        // store; the scalar loop below takes the rest, so batches and bytes are exactly the scalar loop's.
+        if (Vector128.IsHardwareAccelerated)
+        {
+            while (i + 16 <= data.Length && n + 8 <= pending.Length
+                && TryDecodeFiveEscapes(Vector128.Create(data.Slice(i, 16)), out var decoded))
+            {
+                Unsafe.WriteUnaligned(ref pending[n], decoded);
+                n += 5;
+                i += 15;
+            }
+        }
+
+        while (i + 2 < data.Length && data[i] == '%')
+        {
+            int h1 = hex[data[i + 1]];
+            int h2 = hex[data[i + 2]];
+            if ((h1 | h2) < 0)
+            {
+                break;
+            }
+
+            if (n == pending.Length)
+            {
+                _pendingLength = n;
+                FlushPending();
+                n = 0;
+            }
+
+            pending[n++] = (byte)((h1 << 4) | h2);
+            i += 3;
+        }
+
+        _pendingLength = n;
+        return i;
+    }
+
+    /// <summary>
+    /// Decodes <c>%XX%XX%XX%XX%XX</c> at the start of <paramref name="v"/> into the low five bytes of
+    /// <paramref name="decoded"/>; false (nothing decoded) unless all five are '%' followed by two hex digits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryDecodeFiveEscapes(Vector128<byte> v, out ulong decoded)
+    {
+        // Bits 0, 3, 6, 9, 12 must be '%'; bits 1-2, 4-5, 7-8, 10-11, 13-14 hex digits.
+        const uint PercentBits = 0x1249;
+        const uint HexBits = 0x6DB6;
+        var percent = Vector128.Equals(v, Vector128.Create((byte)'%')).ExtractMostSignificantBits();
+        var digit = Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
+        var letter = Vector128.LessThan((v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)6));
+        var hex = (digit | letter).ExtractMostSignificantBits();
+        if ((percent & PercentBits) != PercentBits || (hex & HexBits) != HexBits)
+        {
+            decoded = 0;
+            return false;
+        }
+
+        // '0'-'9' → low nibble; 'A'-'F' / 'a'-'f' (bit 6 set) → low nibble + 9.
+        var isLetter = Vector128.Equals(v & Vector128.Create((byte)0x40), Vector128.Create((byte)0x40));
+        var nibble = (v & Vector128.Create((byte)0x0F)) + (isLetter & Vector128.Create((byte)9));
+        var high = Vector128.Shuffle(nibble, Vector128.Create((byte)1, 4, 7, 10, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        var low = Vector128.Shuffle(nibble, Vector128.Create((byte)2, 5, 8, 11, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        decoded = (Vector128.ShiftLeft(high, 4) | low).AsUInt64().ToScalar();
+        return true;
     }
 
     /// <summary>The same as <see cref="Emit"/> with one byte, without the span.</summary>

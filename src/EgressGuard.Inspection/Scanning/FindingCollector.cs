@@ -3,11 +3,11 @@ namespace EgressGuard.Inspection.Scanning;
 /// <summary>Turns detector matches into <see cref="PiiFinding"/>s (mask, fingerprint) for one scan; bounded by MaxFindings.</summary>
 internal sealed class FindingCollector
 {
-    private readonly byte[] _key;
+    private readonly FingerprintKey _key;
     private readonly int _maxFindings;
     private readonly List<PiiFinding> _findings = [];
 
-    public FindingCollector(byte[] key, int maxFindings)
+    public FindingCollector(FingerprintKey key, int maxFindings)
     {
         _key = key;
         _maxFindings = maxFindings;

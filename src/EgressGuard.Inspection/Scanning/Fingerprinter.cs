@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Runtime.CompilerServices;
 
 namespace EgressGuard.Inspection.Scanning;
 
@@ -9,13 +9,9 @@ namespace EgressGuard.Inspection.Scanning;
 /// </summary>
 internal static class Fingerprinter
 {
-    // Setting up an HMAC (native context, key schedule) costs more than hashing a short value, and a small request
-    // with a few findings paid it per finding. One keyed HMAC per thread is reused while the key is the same array
-    // (a PiiScanner's key never changes); the result is the same as a one-shot HMAC.
-    [ThreadStatic]
-    private static CachedHmac? _cached;
-
-    public static string Compute(byte[] key, PiiKind kind, ReadOnlySpan<byte> normalized)
+    // The message buffer is written before it is read ([..length] only), the MAC in full: no need to zero them.
+    [SkipLocalsInit]
+    public static string Compute(FingerprintKey key, PiiKind kind, ReadOnlySpan<byte> normalized)
     {
         var name = PiiKinds.NameUtf8(kind);
         var length = name.Length + 1 + normalized.Length;
@@ -25,18 +21,7 @@ internal static class Fingerprinter
         message[name.Length] = 0x1F;
         normalized.CopyTo(message[(name.Length + 1)..]);
         Span<byte> mac = stackalloc byte[32];
-        var cached = _cached;
-        if (cached is null || !ReferenceEquals(cached.Key, key))
-        {
-            cached?.Hmac.Dispose();
-            cached = new CachedHmac(key, IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
-            _cached = cached;
-        }
-
-        cached.Hmac.AppendData(message[..length]);
-        cached.Hmac.GetHashAndReset(mac);
+        key.Compute(message[..length], mac);
         return Convert.ToHexStringLower(mac);
     }
-
-    private sealed record CachedHmac(byte[] Key, IncrementalHash Hmac);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace EgressGuard.Inspection.Scanning;
@@ -28,6 +29,7 @@ internal static class Masker
         };
     }
 
+    [SkipLocalsInit] // every character of the buffer is written before the string is made
     private static string Keep(ReadOnlySpan<byte> v, int head, int tail)
     {
         if (head + tail >= v.Length)
@@ -36,14 +38,14 @@ internal static class Masker
             tail = Math.Min(tail, v.Length - head - 1);
         }
 
-        return string.Create(v.Length, (head, tail, v.ToArray()), static (span, state) =>
+        // Built on the stack (normalised values are short) so the only allocation is the string itself.
+        var chars = v.Length <= 256 ? stackalloc char[v.Length] : new char[v.Length];
+        for (var i = 0; i < chars.Length; i++)
         {
-            var (h, t, bytes) = state;
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = i < h || i >= span.Length - t ? (char)bytes[i] : '*';
-            }
-        });
+            chars[i] = i < head || i >= chars.Length - tail ? (char)v[i] : '*';
+        }
+
+        return new string(chars);
     }
 
     private static string MaskEmail(ReadOnlySpan<byte> v)

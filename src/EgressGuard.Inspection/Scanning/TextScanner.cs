@@ -407,6 +407,8 @@ internal sealed class TextScanner : IDisposable
         return HandleWord(data, i, final, absBase);
     }
 
+    // EmailDetector writes normalized[..n] and reports n as the match's NormalizedLength, which is all Emit reads.
+    [SkipLocalsInit]
     private int HandleEmail(ReadOnlySpan<byte> data, int at, bool final, long absBase)
     {
         if (!_enabled[(int)PiiKind.Email])
