@@ -128,6 +128,11 @@ public static class Appliance
         // 64 KiB transport blocks instead of Kestrel's 4 KiB: a quarter of the CPU per uploaded byte (bench/README.md).
         builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(new TransportMemoryPoolFactory());
 
+        // 1 MiB of unsent output per connection (Kestrel's default is 64 KiB, its input side already 1 MiB):
+        // a tunnel's download no longer waits for each 64 KiB to be sent before reading the next
+        // (−24 % CPU per GiB, +21 % MB/s; bench/README.md). Memory is used only while a client reads
+        // slower than its origin sends.
+        builder.WebHost.UseSockets(o => o.MaxWriteBufferSize = 1024 * 1024);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.WebHost.ConfigureKestrel(k => k.ListenEgressGuardProxy(settings.Proxy));
         EgressGuard.Proxy.Transparent.TransparentHostingExtensions.UseEgressGuardTransparent(builder.WebHost, settings.Transparent);
