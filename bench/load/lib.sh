@@ -46,8 +46,10 @@ taken=" "
 free_port() {
   local p
   for _ in $(seq 500); do
-    p=$((20000 + RANDOM % 40000))
-    if [[ "$taken" != *" $p "* ]] && ! ss -Hltn "sport = :$p" | grep -q .; then
+    # Below Linux's ephemeral range (32768-60999 by default): a port up there can be taken between
+    # this check and the bind by any outgoing connection (the load tools open thousands).
+    p=$((10000 + RANDOM % 22000))
+    if [[ "$taken" != *" $p "* ]] && ! ss -Hatn "sport = :$p" | grep -q .; then
       taken+="$p "
       FREE_PORT="$p"
       return
