@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using EgressGuard.Inspection.Scanning;
+using EgressGuard.Native;
 
 namespace EgressGuard.Inspection.Tests;
 
@@ -18,7 +19,7 @@ public sealed class FingerprintKeyTests
     {
         // libcrypto is what .NET's own cryptography loads here; if this fails the scanner silently runs on the slower
         // BCL path (still correct), which the benchmark numbers would not reflect.
-        Assert.True(NativeSha256.IsNative);
+        Assert.True(OpenSslSha256.IsNative);
         Assert.True(new FingerprintKey(new byte[32]).IsNative);
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using EgressGuard.Native;
 
 namespace EgressGuard.Inspection.Scanning;
 
@@ -21,7 +22,7 @@ internal sealed class FingerprintKey
     private static CachedHmac? _cached;
 
     /// <summary>Prepares <paramref name="key"/> (copied).</summary>
-    public FingerprintKey(ReadOnlySpan<byte> key) : this(key, NativeSha256.IsNative)
+    public FingerprintKey(ReadOnlySpan<byte> key) : this(key, OpenSslSha256.IsNative)
     {
     }
 
@@ -29,7 +30,7 @@ internal sealed class FingerprintKey
     internal FingerprintKey(ReadOnlySpan<byte> key, bool useNative)
     {
         Key = key.ToArray();
-        if (!useNative || !NativeSha256.IsNative)
+        if (!useNative || !OpenSslSha256.IsNative)
         {
             return;
         }
@@ -46,24 +47,24 @@ internal sealed class FingerprintKey
             key.CopyTo(block);
         }
 
-        var states = new byte[2 * NativeSha256.ContextSize];
+        var states = new byte[2 * OpenSslSha256.ContextSize];
         Span<byte> pad = stackalloc byte[BlockSize];
         for (var i = 0; i < BlockSize; i++)
         {
             pad[i] = (byte)(block[i] ^ 0x36);
         }
 
-        var inner = states.AsSpan(0, NativeSha256.ContextSize);
-        NativeSha256.Start(inner);
-        NativeSha256.Update(inner, pad);
+        var inner = states.AsSpan(0, OpenSslSha256.ContextSize);
+        OpenSslSha256.Start(inner);
+        OpenSslSha256.Update(inner, pad);
         for (var i = 0; i < BlockSize; i++)
         {
             pad[i] = (byte)(block[i] ^ 0x5C);
         }
 
-        var outer = states.AsSpan(NativeSha256.ContextSize, NativeSha256.ContextSize);
-        NativeSha256.Start(outer);
-        NativeSha256.Update(outer, pad);
+        var outer = states.AsSpan(OpenSslSha256.ContextSize, OpenSslSha256.ContextSize);
+        OpenSslSha256.Start(outer);
+        OpenSslSha256.Update(outer, pad);
         CryptographicOperations.ZeroMemory(block);
         CryptographicOperations.ZeroMemory(pad);
         _states = states;
@@ -86,14 +87,14 @@ internal sealed class FingerprintKey
             return;
         }
 
-        Span<byte> context = stackalloc byte[NativeSha256.ContextSize];
+        Span<byte> context = stackalloc byte[OpenSslSha256.ContextSize];
         Span<byte> innerDigest = stackalloc byte[32];
-        states.AsSpan(0, NativeSha256.ContextSize).CopyTo(context);
-        NativeSha256.Update(context, message);
-        NativeSha256.Finish(context, innerDigest);
-        states.AsSpan(NativeSha256.ContextSize, NativeSha256.ContextSize).CopyTo(context);
-        NativeSha256.Update(context, innerDigest);
-        NativeSha256.Finish(context, mac);
+        states.AsSpan(0, OpenSslSha256.ContextSize).CopyTo(context);
+        OpenSslSha256.Update(context, message);
+        OpenSslSha256.Finish(context, innerDigest);
+        states.AsSpan(OpenSslSha256.ContextSize, OpenSslSha256.ContextSize).CopyTo(context);
+        OpenSslSha256.Update(context, innerDigest);
+        OpenSslSha256.Finish(context, mac);
     }
 
     // One keyed HMAC per thread, reused while the key is the same (setting one up costs more than hashing a short

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EgressGuard.Native;
 
 namespace EgressGuard.Ledger.Merkle;
 

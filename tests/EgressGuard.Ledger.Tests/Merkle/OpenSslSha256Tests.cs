@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EgressGuard.Ledger.Merkle;
+using EgressGuard.Native;
 
 namespace EgressGuard.Ledger.Tests.Merkle;
 

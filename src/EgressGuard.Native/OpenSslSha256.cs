@@ -1,19 +1,23 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace EgressGuard.Inspection.Scanning;
+namespace EgressGuard.Native;
 
 /// <summary>
-/// OpenSSL's low-level <c>SHA256_Init/Update/Final</c> over a caller-held context, so an HMAC can start from
-/// precomputed inner and outer states (<see cref="FingerprintKey"/>). The BCL's HMAC goes through OpenSSL 3's EVP
-/// layer, which costs about a microsecond of fixed overhead per call (provider fetch, context copy, error-queue
-/// clearing) — more than the two SHA-256 compressions a fingerprint needs. These are the same library .NET already
-/// loads and the same block function. The low-level API is deprecated in OpenSSL 3 but still exported; when the library
-/// or a symbol is missing, or the known-answer test fails, <see cref="IsNative"/> is false and callers use the BCL, so
-/// the result never changes, only the speed. (The ledger does the same in its own project; Inspection stays free of
-/// project references.)
+/// OpenSSL's low-level <c>SHA256_Init/Update/Final</c>. The BCL's SHA-256 and HMAC go through OpenSSL 3's
+/// EVP layer, which costs ≈ 450 ns – 1 µs of fixed overhead per call (provider fetch, context
+/// allocation, error-queue clearing): more than hashing the small inputs EgressGuard hashes by the
+/// million — a Merkle leaf (≈ 190 B) or node (65 B) in the ledger (≈ 175 / 90 ns here instead), a
+/// fingerprint's two HMAC compressions in the scanner. Same library .NET already loads, same block
+/// function. Two ways in: one-shot <see cref="Hash(ReadOnlySpan{byte}, Span{byte})"/> (with an optional
+/// prefix byte), and a caller-held context (<see cref="Start"/>, <see cref="Update"/>,
+/// <see cref="Finish"/>; a context holds no pointers, so a copy is a valid context — how an HMAC starts
+/// from precomputed inner and outer states). The low-level API is deprecated in OpenSSL 3 but still
+/// exported; when the library or a symbol is missing, or the known-answer self-test fails,
+/// <see cref="IsNative"/> is false: <c>Hash</c> falls back to the BCL and context users must take their
+/// BCL path, so results never change, only the speed.
 /// </summary>
-internal static unsafe class NativeSha256
+public static unsafe class OpenSslSha256
 {
     /// <summary>Bytes reserved for a <c>SHA256_CTX</c> (112 bytes: 8 state words, two length words, 16 data words, num, md_len). It holds no pointers, so a copy is a valid context.</summary>
     public const int ContextSize = 128;
@@ -26,7 +30,7 @@ internal static unsafe class NativeSha256
     private static readonly delegate* unmanaged[SuppressGCTransition]<byte*, byte*, int> FinalFn;
 
 #pragma warning disable CA1810 // the three exports must be resolved together, or not at all
-    static NativeSha256()
+    static OpenSslSha256()
 #pragma warning restore CA1810
     {
         foreach (var name in (string[])["libcrypto.so.3", "libcrypto.so.1.1"])
@@ -69,15 +73,7 @@ internal static unsafe class NativeSha256
         fixed (byte* c = context)
         fixed (byte* input = data)
         {
-            var p = input;
-            var length = data.Length;
-            while (length > 0)
-            {
-                var slice = Math.Min(length, MaxSlice);
-                UpdateFn(c, p, (nuint)slice);
-                p += slice;
-                length -= slice;
-            }
+            Feed(c, input, data.Length);
         }
     }
 
@@ -94,6 +90,69 @@ internal static unsafe class NativeSha256
         fixed (byte* output = digest)
         {
             FinalFn(output, c);
+        }
+    }
+
+    /// <summary>SHA-256 of <paramref name="prefix"/> followed by <paramref name="data"/> into 32 bytes of <paramref name="digest"/> (BCL when not <see cref="IsNative"/>).</summary>
+    public static void Hash(byte prefix, ReadOnlySpan<byte> data, Span<byte> digest)
+    {
+        if (digest.Length < 32)
+        {
+            ThrowShortDigest();
+        }
+
+        if (!IsNative)
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData([prefix]);
+            hash.AppendData(data);
+            hash.GetHashAndReset(digest);
+            return;
+        }
+
+        byte* context = stackalloc byte[ContextSize];
+        fixed (byte* input = data)
+        fixed (byte* output = digest)
+        {
+            Init(context);
+            UpdateFn(context, &prefix, 1);
+            Feed(context, input, data.Length);
+            FinalFn(output, context);
+        }
+    }
+
+    /// <summary>SHA-256 of <paramref name="data"/> into 32 bytes of <paramref name="digest"/> (BCL when not <see cref="IsNative"/>).</summary>
+    public static void Hash(ReadOnlySpan<byte> data, Span<byte> digest)
+    {
+        if (!IsNative)
+        {
+            SHA256.HashData(data, digest);
+            return;
+        }
+
+        if (digest.Length < 32)
+        {
+            ThrowShortDigest();
+        }
+
+        byte* context = stackalloc byte[ContextSize];
+        fixed (byte* input = data)
+        fixed (byte* output = digest)
+        {
+            Init(context);
+            Feed(context, input, data.Length);
+            FinalFn(output, context);
+        }
+    }
+
+    private static void Feed(byte* context, byte* input, int length)
+    {
+        while (length > 0)
+        {
+            var slice = Math.Min(length, MaxSlice);
+            UpdateFn(context, input, (nuint)slice);
+            input += slice;
+            length -= slice;
         }
     }
 
