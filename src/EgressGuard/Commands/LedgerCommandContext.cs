@@ -20,4 +20,17 @@ internal static class LedgerCommandContext
         var settings = loaded.Settings!;
         return settings.Ledger ?? new LedgerOptions { DataDirectory = settings.DataDirectory };
     }
+
+    /// <summary>Like <see cref="Load"/>, and the ledger must exist there; null (after printing why) otherwise.</summary>
+    public static LedgerOptions? LoadExisting(string? configFile, out int exitCode)
+    {
+        var options = Load(configFile, out exitCode);
+        if (options is not null && !LedgerReader.Exists(options.DataDirectory))
+        {
+            exitCode = Cli.Fail($"ledger '{LedgerFiles.Directory(options.DataDirectory)}': not found (has the appliance run with this DataDirectory?)");
+            return null;
+        }
+
+        return options;
+    }
 }

@@ -30,15 +30,10 @@ internal static class LedgerProveCommand
                 return Task.FromResult(Cli.Fail("--from must be ≥ 0 and --limit 1-1000000"));
             }
 
-            var options = LedgerCommandContext.Load(parse.GetValue(config), out var exit);
+            var options = LedgerCommandContext.LoadExisting(parse.GetValue(config), out var exit);
             if (options is null)
             {
                 return Task.FromResult(exit);
-            }
-
-            if (!LedgerReader.Exists(options.DataDirectory))
-            {
-                return Task.FromResult(Cli.Fail($"ledger '{LedgerFiles.Directory(options.DataDirectory)}': not found"));
             }
 
             var keys = LedgerStoreVerifier.LoadTrustedKeys(options.DataDirectory, options.Origin, out var keyError);
@@ -103,15 +98,10 @@ internal static class LedgerProveCommand
                 return Task.FromResult(Cli.Fail($"--id: '{i}' is not a UUID"));
             }
 
-            var options = LedgerCommandContext.Load(parse.GetValue(config), out var exit);
+            var options = LedgerCommandContext.LoadExisting(parse.GetValue(config), out var exit);
             if (options is null)
             {
                 return Task.FromResult(exit);
-            }
-
-            if (!LedgerReader.Exists(options.DataDirectory))
-            {
-                return Task.FromResult(Cli.Fail($"ledger '{LedgerFiles.Directory(options.DataDirectory)}': not found"));
             }
 
             var keys = LedgerStoreVerifier.LoadTrustedKeys(options.DataDirectory, options.Origin, out var keyError);
