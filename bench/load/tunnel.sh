@@ -126,8 +126,9 @@ echo "### CONNECT tunnel bulk throughput: $SIZE_MB MiB per transfer, median of $
 echo
 echo "| direction | direct MB/s | tunnel MB/s | tunnel / direct | target ≥ 0.80 | EgressGuard CPU s per GiB | MB/s of each round (direct; tunnel) |"
 echo "| --- | ---: | ---: | ---: | --- | ---: | --- |"
+# med VIA / all VIA: the median round's line / every round's MB/s, for the direction in $dir.
+med() { sort -g -k1,1 "$work/$dir-$1.all" | sed -n "$(((ROUNDS + 1) / 2))p"; }
 for dir in up down; do
-  med() { sort -g -k1,1 "$work/$dir-$1.all" | sed -n "$(((ROUNDS + 1) / 2))p"; }
   all() { awk '{ printf "%s%.0f", (NR > 1 ? ", " : ""), $1 / 1e6 }' "$work/$dir-$1.all"; }
   read -r d _ < <(med direct); read -r t tt < <(med tunnel)
   awk -v d="$d" -v t="$t" -v tt="$tt" -v hz="$clk_tck" -v mb="$SIZE_MB" -v dir="$dir" -v ad="$(all direct)" -v at="$(all tunnel)" \
@@ -141,7 +142,6 @@ if [ "$CONTROLS" = 1 ]; then
   echo "| direction | HAProxy splice MB/s | / direct | socat MB/s | / direct | EgressGuard tunnel / HAProxy splice |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   for dir in up down; do
-    med() { sort -g -k1,1 "$work/$dir-$1.all" | sed -n "$(((ROUNDS + 1) / 2))p"; }
     read -r d _ < <(med direct); read -r t _ < <(med tunnel); read -r h _ < <(med haproxy); read -r x _ < <(med socat)
     awk -v d="$d" -v t="$t" -v h="$h" -v x="$x" -v dir="$dir" \
       'BEGIN { printf "| %s | %.0f | %.2f | %.0f | %.2f | %.2f |\n", dir, h / 1e6, h / d, x / 1e6, x / d, t / h }'
