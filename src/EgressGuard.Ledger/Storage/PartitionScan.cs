@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using EgressGuard.Ledger.Canonical;
 using EgressGuard.Ledger.Merkle;
@@ -93,6 +94,9 @@ internal static class PartitionScan
     /// rows before it still in <paramref name="batch"/>; <paramref name="stopped"/> is true when
     /// <paramref name="emit"/> said to stop.
     /// </summary>
+    // The verify loops run once per process (`ledger verify`): fully optimised from the first call
+    // rather than minutes of tier-0 / OSR code on the first million rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static LedgerFailure? ReadChunk(PartitionCursor cursor, in ScanChunk chunk, ref ScanBatch? batch, Func<ScanBatch, bool> emit, out bool stopped)
     {
         stopped = false;
@@ -202,6 +206,7 @@ internal static class PartitionScan
     }
 
     // True only when every filter column certainly equals what the canonical bytes say (ASCII fast path).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ColumnsMatchFast(in SqliteRow s, ReadOnlySpan<byte> canonical)
     {
         if (CanonicalDecoder.TryReadHeader(canonical, out var header) != CanonicalDecodeError.None
@@ -284,6 +289,7 @@ internal static class PartitionScan
         s.Type(column) == raw.SQLITE_INTEGER && s.Int64(column) == expected;
 
     // ToLowerInvariant / ToUpperInvariant of ASCII text is ASCII case mapping; anything else goes to the exact path.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AsciiCase(in SqliteRow s, int column, ReadOnlySpan<byte> original, bool lower)
     {
         if (s.Type(column) != raw.SQLITE_TEXT)

@@ -75,6 +75,7 @@ internal sealed class VerificationRun
         return Report();
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void AddRecord(in EncodedLedgerEntry entry, IEnumerator<EncodedLedgerEntry> rest)
     {
         var expected = _tree.Size;
