@@ -101,12 +101,12 @@ public static class ExportCodec
         {
             using var doc = JsonDocument.Parse(line.ToArray());
             var o = doc.RootElement;
-            var seq = o.GetProperty("seq").GetUInt64();
-            var kind = Enum.Parse<LedgerEntryKind>(o.GetProperty("entryKind").GetString()!);
+            var seq = o.GetProperty("seq"u8).GetUInt64();
+            var kind = Enum.Parse<LedgerEntryKind>(o.GetProperty("entryKind"u8).GetString()!);
             error = null;
             if (kind == LedgerEntryKind.Transfer)
             {
-                var findings = TransferRecordFormat.ReadFindings(o.GetProperty("findings"));
+                var findings = TransferRecordFormat.ReadFindings(o.GetProperty("findings"u8));
 
                 return new LedgerEntry
                 {
@@ -114,26 +114,26 @@ public static class ExportCodec
                     Kind = kind,
                     Transfer = new TransferRecord
                     {
-                        Id = Guid.Parse(o.GetProperty("id").GetString()!),
-                        Time = ParseTime(o.GetProperty("time").GetString()!),
-                        Kind = Enum.Parse<TransferKind>(o.GetProperty("kind").GetString()!),
-                        Client = o.GetProperty("client").GetString()!,
-                        Host = o.GetProperty("host").GetString()!,
-                        Ip = o.GetProperty("ip").GetString(),
-                        Port = o.GetProperty("port").GetInt32(),
-                        Country = o.GetProperty("country").GetString(),
-                        Outbound = o.GetProperty("outbound").GetBoolean(),
-                        Mode = Enum.Parse<EnforcementMode>(o.GetProperty("mode").GetString()!),
-                        Decision = Enum.Parse<TransferVerdict>(o.GetProperty("decision").GetString()!),
-                        Reason = Enum.Parse<ReasonCode>(o.GetProperty("reason").GetString()!),
-                        AssessmentId = o.GetProperty("assessmentId").GetString(),
-                        Method = o.GetProperty("method").GetString(),
-                        Status = o.GetProperty("status").GetInt32(),
-                        BytesUp = o.GetProperty("bytesUp").GetInt64(),
-                        BytesDown = o.GetProperty("bytesDown").GetInt64(),
-                        Duration = ParseDuration(o.GetProperty("durationMs").GetDecimal()),
-                        GeoDatabaseBuild = o.GetProperty("geoBuild").GetString(),
-                        Inspection = o.GetProperty("inspection").GetString(),
+                        Id = Guid.Parse(o.GetProperty("id"u8).GetString()!),
+                        Time = ParseTime(o.GetProperty("time"u8).GetString()!),
+                        Kind = Enum.Parse<TransferKind>(o.GetProperty("kind"u8).GetString()!),
+                        Client = o.GetProperty("client"u8).GetString()!,
+                        Host = o.GetProperty("host"u8).GetString()!,
+                        Ip = o.GetProperty("ip"u8).GetString(),
+                        Port = o.GetProperty("port"u8).GetInt32(),
+                        Country = o.GetProperty("country"u8).GetString(),
+                        Outbound = o.GetProperty("outbound"u8).GetBoolean(),
+                        Mode = Enum.Parse<EnforcementMode>(o.GetProperty("mode"u8).GetString()!),
+                        Decision = Enum.Parse<TransferVerdict>(o.GetProperty("decision"u8).GetString()!),
+                        Reason = Enum.Parse<ReasonCode>(o.GetProperty("reason"u8).GetString()!),
+                        AssessmentId = o.GetProperty("assessmentId"u8).GetString(),
+                        Method = o.GetProperty("method"u8).GetString(),
+                        Status = o.GetProperty("status"u8).GetInt32(),
+                        BytesUp = o.GetProperty("bytesUp"u8).GetInt64(),
+                        BytesDown = o.GetProperty("bytesDown"u8).GetInt64(),
+                        Duration = ParseDuration(o.GetProperty("durationMs"u8).GetDecimal()),
+                        GeoDatabaseBuild = o.GetProperty("geoBuild"u8).GetString(),
+                        Inspection = o.GetProperty("inspection"u8).GetString(),
                         Findings = findings,
                     },
                 };
@@ -145,11 +145,11 @@ public static class ExportCodec
                 Kind = kind,
                 Event = new LedgerEvent
                 {
-                    Id = Guid.Parse(o.GetProperty("id").GetString()!),
-                    Time = ParseTime(o.GetProperty("time").GetString()!),
+                    Id = Guid.Parse(o.GetProperty("id"u8).GetString()!),
+                    Time = ParseTime(o.GetProperty("time"u8).GetString()!),
                     Kind = kind,
-                    Subject = o.GetProperty("subject").GetString()!,
-                    Detail = o.GetProperty("detail").GetString(),
+                    Subject = o.GetProperty("subject"u8).GetString()!,
+                    Detail = o.GetProperty("detail"u8).GetString(),
                 },
             };
         }

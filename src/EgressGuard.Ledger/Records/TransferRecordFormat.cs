@@ -154,7 +154,7 @@ public static class TransferRecordFormat
         var findings = new List<FindingSummary>();
         foreach (var f in array.EnumerateArray())
         {
-            findings.Add(new FindingSummary(f.GetProperty("type").GetString()!, f.GetProperty("count").GetInt32(), f.GetProperty("sensitive").GetBoolean(), f.GetProperty("masked").GetString()!));
+            findings.Add(new FindingSummary(f.GetProperty("type"u8).GetString()!, f.GetProperty("count"u8).GetInt32(), f.GetProperty("sensitive"u8).GetBoolean(), f.GetProperty("masked"u8).GetString()!));
         }
 
         return findings;
