@@ -1,6 +1,6 @@
-using EgressGuard.Ledger.Canonical;
 using EgressGuard.Ledger.Checkpoints;
 using EgressGuard.Ledger.Merkle;
+using EgressGuard.Ledger.Query;
 using EgressGuard.Ledger.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -26,7 +26,7 @@ public static class LedgerProver
         {
             // The checkpoint first: every row it covers was committed before it was signed, so the
             // source opened after it sees them all even while the writer appends.
-            var checkpoint = checkpointNumber is { } n ? ReadCheckpoint(dataDirectory, n) : ReadNewestCheckpoint(dataDirectory);
+            var checkpoint = checkpointNumber is { } n ? LedgerReader.ReadCheckpoint(dataDirectory, n) : LedgerReader.ReadNewestCheckpoint(dataDirectory);
             using var source = new StoreHashSource(dataDirectory);
             if (sequence < source.LogStart)
             {
@@ -96,8 +96,8 @@ public static class LedgerProver
         ArgumentNullException.ThrowIfNull(trustedKeys);
         try
         {
-            var from = ReadCheckpoint(dataDirectory, fromNumber);
-            var to = toNumber is { } t ? ReadCheckpoint(dataDirectory, t) : ReadNewestCheckpoint(dataDirectory);
+            var from = LedgerReader.ReadCheckpoint(dataDirectory, fromNumber);
+            var to = toNumber is { } t ? LedgerReader.ReadCheckpoint(dataDirectory, t) : LedgerReader.ReadNewestCheckpoint(dataDirectory);
             if (from is null || to is null)
             {
                 return ProofResult<ConsistencyProof>.Fail(ProofError.NoSuchCheckpoint, $"no checkpoint {(from is null ? fromNumber : toNumber)}");
@@ -170,38 +170,20 @@ public static class LedgerProver
             ms = (ms << 8) | bytes[i];
         }
 
-        var day = LedgerFiles.Day(DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        // That millisecond's transfers, from the partitions of its day on (a flow is recorded when it ends).
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(ms);
         try
         {
-            // The writer files an entry under the day it appends it: the record's day or later (a flow is
-            // recorded when it ends). Each look is one lookup in the partition's time index.
-            foreach (var candidate in LedgerFiles.ListPartitions(dataDirectory))
+            foreach (var record in LedgerReader.Query(dataDirectory, new TransferQuery { From = time, To = time.AddMilliseconds(1), Limit = 1_000_000 }).Records)
             {
-                if (candidate < day)
+                if (record.Record.Id == id)
                 {
-                    continue;
-                }
-
-                using var connection = new SqliteConnection(LedgerFiles.ReadOnly(LedgerFiles.PartitionPath(dataDirectory, candidate)));
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = "SELECT seq, canon FROM entries WHERE time_us >= $from AND time_us < $to AND kind = 1";
-                command.Parameters.AddWithValue("$from", ms * 1000);
-                command.Parameters.AddWithValue("$to", (ms + 1) * 1000);
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    if (reader.GetValue(1) is byte[] canon && CanonicalDecoder.TryDecode(canon, out var entry) == CanonicalDecodeError.None
-                        && entry!.Transfer?.Id == id)
-                    {
-                        return (ulong)reader.GetInt64(0);
-                    }
+                    return record.Sequence;
                 }
             }
         }
         catch (SqliteException)
         {
-            return null;
         }
 
         return null;
@@ -211,35 +193,5 @@ public static class LedgerProver
     {
         var opened = CheckpointNote.Verify(stored.Note, keys);
         return opened.IsValid && opened.Checkpoint is { } cp && cp.TreeSize == stored.TreeSize && cp.Number == (ulong)stored.Number ? cp : null;
-    }
-
-    private static StoredCheckpoint? ReadCheckpoint(string dataDirectory, long number) =>
-        number < 0 ? null : ReadOne(dataDirectory, "SELECT number, tree_size, time_us, note, frontier FROM checkpoints WHERE number = $n", number);
-
-    private static StoredCheckpoint? ReadNewestCheckpoint(string dataDirectory) =>
-        ReadOne(dataDirectory, "SELECT number, tree_size, time_us, note, frontier FROM checkpoints ORDER BY number DESC LIMIT 1", null);
-
-    private static StoredCheckpoint? ReadOne(string dataDirectory, string sql, long? number)
-    {
-        var path = LedgerFiles.CheckpointsPath(dataDirectory);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        using var connection = new SqliteConnection(LedgerFiles.ReadOnly(path));
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        if (number is { } n)
-        {
-            command.Parameters.AddWithValue("$n", n);
-        }
-
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new StoredCheckpoint(reader.GetInt64(0), (ulong)reader.GetInt64(1), CanonicalTime.FromUnixMicroseconds(reader.GetInt64(2)),
-                reader.GetString(3), LedgerReader.ReadFrontier((byte[])reader.GetValue(4)))
-            : null;
     }
 }

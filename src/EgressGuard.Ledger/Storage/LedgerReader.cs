@@ -121,7 +121,18 @@ public static class LedgerReader
     }
 
     /// <summary>Checkpoints numbered ≥ <paramref name="fromNumber"/>, ascending, at most <paramref name="maxCount"/>.</summary>
-    public static List<StoredCheckpoint> ReadCheckpoints(string dataDirectory, long fromNumber = 0, int maxCount = int.MaxValue)
+    public static List<StoredCheckpoint> ReadCheckpoints(string dataDirectory, long fromNumber = 0, int maxCount = int.MaxValue) =>
+        QueryCheckpoints(dataDirectory, "WHERE number >= $from ORDER BY number LIMIT $max", ("$from", fromNumber), ("$max", maxCount));
+
+    /// <summary>Checkpoint <paramref name="number"/>; null when there is none.</summary>
+    public static StoredCheckpoint? ReadCheckpoint(string dataDirectory, long number) =>
+        number < 0 ? null : QueryCheckpoints(dataDirectory, "WHERE number = $n", ("$n", number)) is [var cp] ? cp : null;
+
+    /// <summary>The newest checkpoint; null before the first is signed.</summary>
+    public static StoredCheckpoint? ReadNewestCheckpoint(string dataDirectory) =>
+        QueryCheckpoints(dataDirectory, "ORDER BY number DESC LIMIT 1") is [var cp] ? cp : null;
+
+    private static List<StoredCheckpoint> QueryCheckpoints(string dataDirectory, string clauses, params (string Name, long Value)[] parameters)
     {
         var list = new List<StoredCheckpoint>();
         var path = LedgerFiles.CheckpointsPath(dataDirectory);
@@ -133,9 +144,12 @@ public static class LedgerReader
         using var connection = new SqliteConnection(LedgerFiles.ReadOnly(path));
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT number, tree_size, time_us, note, frontier FROM checkpoints WHERE number >= $from ORDER BY number LIMIT $max";
-        command.Parameters.AddWithValue("$from", fromNumber);
-        command.Parameters.AddWithValue("$max", maxCount);
+        command.CommandText = "SELECT number, tree_size, time_us, note, frontier FROM checkpoints " + clauses;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
