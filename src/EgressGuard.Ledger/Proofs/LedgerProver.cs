@@ -170,6 +170,12 @@ public static class LedgerProver
             ms = (ms << 8) | bytes[i];
         }
 
+        // 48 bits of milliseconds reach past DateTimeOffset's year 9999: no record has such an id.
+        if (ms >= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            return null;
+        }
+
         // That millisecond's transfers, from the partitions of its day on (a flow is recorded when it ends).
         var time = DateTimeOffset.FromUnixTimeMilliseconds(ms);
         try

@@ -228,6 +228,7 @@ public sealed class LedgerProofTests
         Assert.Equal(3UL, LedgerProver.FindTransfer(dir.Path, records[3].Id));
         Assert.Null(LedgerProver.FindTransfer(dir.Path, Guid.CreateVersion7(TestTransfers.BaseTime))); // same millisecond, another id
         Assert.Null(LedgerProver.FindTransfer(dir.Path, Guid.NewGuid())); // not a UUIDv7
+        Assert.Null(LedgerProver.FindTransfer(dir.Path, Guid.Parse("ffffffff-ffff-7fff-bfff-ffffffffffff"))); // a v7 time past year 9999
     }
 
     private static InclusionProof Prove(string dataDirectory, ulong sequence)
