@@ -59,7 +59,8 @@ internal static class PartitionScan
     /// chunk by chunk, each in sequence order. A partition whose range cannot be read is one chunk
     /// (its reader reports why), and so is one whose sequence numbers span more rows than its file could
     /// hold (edited numbers); the last chunk of each partition is open-ended, so every row of the
-    /// partition at or after the start falls in exactly one chunk, whatever its sequence number.
+    /// partition at or after the start falls in exactly one chunk, whatever its sequence number. A
+    /// partition read with no row at or after the start (an older day) gets no chunk: nothing to scan.
     /// </summary>
     public static List<ScanChunk> Plan(string dataDirectory, ulong fromSequence, long chunkRows)
     {
@@ -68,7 +69,13 @@ internal static class PartitionScan
         foreach (var day in LedgerFiles.ListPartitions(dataDirectory))
         {
             var path = LedgerFiles.PartitionPath(dataDirectory, day);
-            if (TryReadRange(path, from, out var min, out var max) && (max - min) / chunkRows <= MaxRows(path) / chunkRows)
+            var readable = TryReadRange(path, from, out var range);
+            if (readable && range is null)
+            {
+                continue; // read, and nothing at or after the start (an older day): no chunk to open again
+            }
+
+            if (readable && range is var (min, max) && (max - min) / chunkRows <= MaxRows(path) / chunkRows)
             {
                 var start = from;
                 for (var bound = min + chunkRows; bound <= max && bound > min; bound += chunkRows)
@@ -173,9 +180,10 @@ internal static class PartitionScan
     private static long ToKey(ulong sequence) => sequence > long.MaxValue ? long.MaxValue : (long)sequence;
 
     // MIN and MAX of seq at or after 'from' (two B-tree descents); false when the file cannot say.
-    private static bool TryReadRange(string path, long from, out long min, out long max)
+    // False when the partition cannot be read; otherwise range is null when it holds no row at or after from.
+    private static bool TryReadRange(string path, long from, out (long Min, long Max)? range)
     {
-        min = max = 0;
+        range = null;
         sqlite3? db = null;
         sqlite3_stmt? statement = null;
         try
@@ -188,14 +196,24 @@ internal static class PartitionScan
 
             raw.sqlite3_busy_timeout(db, 10_000);
             raw.sqlite3_bind_int64(statement, 1, from);
-            if (raw.sqlite3_step(statement) != raw.SQLITE_ROW
-                || raw.sqlite3_column_type(statement, 0) != raw.SQLITE_INTEGER || raw.sqlite3_column_type(statement, 1) != raw.SQLITE_INTEGER)
+            if (raw.sqlite3_step(statement) != raw.SQLITE_ROW)
             {
                 return false;
             }
 
-            min = raw.sqlite3_column_int64(statement, 0);
-            max = raw.sqlite3_column_int64(statement, 1);
+            var minType = raw.sqlite3_column_type(statement, 0);
+            var maxType = raw.sqlite3_column_type(statement, 1);
+            if (minType == raw.SQLITE_NULL && maxType == raw.SQLITE_NULL)
+            {
+                return true;
+            }
+
+            if (minType != raw.SQLITE_INTEGER || maxType != raw.SQLITE_INTEGER)
+            {
+                return false;
+            }
+
+            range = (raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1));
             return true;
         }
         finally
