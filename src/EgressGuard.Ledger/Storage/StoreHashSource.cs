@@ -8,26 +8,22 @@ namespace EgressGuard.Ledger.Storage;
 /// hashes from the partitions' <c>entries.leaf</c> column, 256- and 65,536-leaf subtree hashes from
 /// their <c>blocks</c> tables, and, below the log start after a purge, the subtrees of the frontier
 /// recorded at the purge — so a record kept after a purge still has proofs up to a later checkpoint.
-/// Connections open on first use and stay open until <see cref="Dispose"/>.
+/// A partition is opened (and its sequence range read) only when a search lands on it: a proof touches
+/// O(log n) of two years' partitions. Connections stay open until <see cref="Dispose"/>.
 /// </summary>
 public sealed class StoreHashSource : IMerkleHashSource, IDisposable
 {
     private readonly string _dataDirectory;
-    private readonly List<(DateOnly Day, ulong First, ulong Last)> _partitions = [];
+    private readonly List<DateOnly> _days;
+    private readonly Dictionary<int, (ulong First, ulong Last)?> _ranges = [];
     private readonly Dictionary<(ulong Start, int Level), MerkleHash> _known = [];
     private readonly Dictionary<DateOnly, SqliteConnection> _connections = [];
 
-    /// <summary>Reads the partition ranges and the log start of <paramref name="dataDirectory"/>.</summary>
+    /// <summary>Lists the partitions and reads the log start of <paramref name="dataDirectory"/>.</summary>
     public StoreHashSource(string dataDirectory)
     {
         _dataDirectory = dataDirectory;
-        foreach (var day in LedgerFiles.ListPartitions(dataDirectory))
-        {
-            if (LedgerReader.Range(LedgerFiles.PartitionPath(dataDirectory, day)) is { } range)
-            {
-                _partitions.Add((day, range.First, range.Last));
-            }
-        }
+        _days = LedgerFiles.ListPartitions(dataDirectory);
 
         var (size, frontier) = LedgerReader.ReadLogStart(dataDirectory);
         LogStart = size;
@@ -37,8 +33,22 @@ public sealed class StoreHashSource : IMerkleHashSource, IDisposable
     /// <summary>The first sequence number whose row is kept (0 until a purge).</summary>
     public ulong LogStart { get; }
 
-    /// <summary>One past the highest stored sequence number when the source was opened.</summary>
-    public ulong StoredEnd => _partitions.Count == 0 ? LogStart : _partitions[^1].Last + 1;
+    /// <summary>One past the highest stored sequence number (the newest non-empty partition's last, plus one).</summary>
+    public ulong StoredEnd
+    {
+        get
+        {
+            for (var i = _days.Count - 1; i >= 0; i--)
+            {
+                if (RangeOf(i) is { } range)
+                {
+                    return range.Last + 1;
+                }
+            }
+
+            return LogStart;
+        }
+    }
 
     /// <summary>
     /// Makes the subtrees of a stored frontier (the compact range of the first <paramref name="size"/>
@@ -102,7 +112,7 @@ public sealed class StoreHashSource : IMerkleHashSource, IDisposable
                 return false;
             }
 
-            var last = Math.Min(_partitions[partition].Last, start + (ulong)destination.Length - 1);
+            var last = Math.Min(RangeOf(partition)!.Value.Last, start + (ulong)destination.Length - 1);
             using var command = Open(partition).CreateCommand();
             command.CommandText = "SELECT seq, leaf FROM entries WHERE seq >= $from AND seq <= $to ORDER BY seq";
             command.Parameters.AddWithValue("$from", (long)seq);
@@ -173,33 +183,58 @@ public sealed class StoreHashSource : IMerkleHashSource, IDisposable
         return partition < 0 ? null : Open(partition);
     }
 
+    // Binary search over the days; a day without rows is passed over towards the newer end.
     private int Find(ulong sequence)
     {
-        int lo = 0, hi = _partitions.Count - 1;
+        int lo = 0, hi = _days.Count - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var (_, first, last) = _partitions[mid];
-            if (sequence < first)
+            var found = mid;
+            (ulong First, ulong Last)? range;
+            while ((range = RangeOf(found)) is null && found < hi)
+            {
+                found++;
+            }
+
+            if (range is not var (first, last))
+            {
+                hi = mid - 1; // mid..hi hold no rows
+            }
+            else if (sequence < first)
             {
                 hi = mid - 1;
             }
             else if (sequence > last)
             {
-                lo = mid + 1;
+                lo = found + 1;
             }
             else
             {
-                return mid;
+                return found;
             }
         }
 
         return -1;
     }
 
+    private (ulong First, ulong Last)? RangeOf(int partition)
+    {
+        if (!_ranges.TryGetValue(partition, out var range))
+        {
+            using var command = Open(partition).CreateCommand();
+            command.CommandText = "SELECT MIN(seq), MAX(seq) FROM entries";
+            using var reader = command.ExecuteReader();
+            range = reader.Read() && !reader.IsDBNull(0) ? ((ulong)reader.GetInt64(0), (ulong)reader.GetInt64(1)) : null;
+            _ranges[partition] = range;
+        }
+
+        return range;
+    }
+
     private SqliteConnection Open(int partition)
     {
-        var day = _partitions[partition].Day;
+        var day = _days[partition];
         if (!_connections.TryGetValue(day, out var connection))
         {
             connection = new SqliteConnection(LedgerFiles.ReadOnly(LedgerFiles.PartitionPath(_dataDirectory, day)));
