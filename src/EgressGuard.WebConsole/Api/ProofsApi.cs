@@ -21,7 +21,7 @@ internal static class ProofsApi
     public static async Task Inclusion(HttpContext context, ConsoleData data, string id)
     {
         var errors = new List<string>();
-        Known(context.Request.Query, ["checkpoint"], errors);
+        QueryParameters.CheckKnown(context.Request.Query, ["checkpoint"], errors);
         var checkpoint = Number(context.Request.Query, "checkpoint", errors);
         ulong sequence = 0;
         var byId = Guid.TryParse(id, out var guid);
@@ -55,7 +55,7 @@ internal static class ProofsApi
     public static async Task Consistency(HttpContext context, ConsoleData data)
     {
         var errors = new List<string>();
-        Known(context.Request.Query, ["from", "to"], errors);
+        QueryParameters.CheckKnown(context.Request.Query, ["from", "to"], errors);
         var from = Number(context.Request.Query, "from", errors);
         var to = Number(context.Request.Query, "to", errors);
         if (from is null && errors.Count == 0)
@@ -75,7 +75,7 @@ internal static class ProofsApi
     public static async Task Checkpoints(HttpContext context, ConsoleData data)
     {
         var errors = new List<string>();
-        Known(context.Request.Query, ["from", "limit"], errors);
+        QueryParameters.CheckKnown(context.Request.Query, ["from", "limit"], errors);
         var from = Number(context.Request.Query, "from", errors) ?? 0;
         var limit = Number(context.Request.Query, "limit", errors) ?? 100;
         if (limit is < 1 or > 10_000)
@@ -158,21 +158,6 @@ internal static class ProofsApi
         ProofError.NotYetCovered => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status500InternalServerError,
     };
-
-    private static void Known(IQueryCollection query, string[] known, List<string> errors)
-    {
-        foreach (var key in query.Keys)
-        {
-            if (Array.IndexOf(known, key) < 0)
-            {
-                errors.Add($"{key}: unknown parameter (known: {string.Join(", ", known)})");
-            }
-            else if (query[key].Count > 1)
-            {
-                errors.Add($"{key}: given more than once");
-            }
-        }
-    }
 
     private static long? Number(IQueryCollection query, string name, List<string> errors)
     {

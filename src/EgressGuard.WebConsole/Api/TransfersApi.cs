@@ -60,17 +60,7 @@ internal static class TransfersApi
 
     internal static TransferQuery? Parse(IQueryCollection parameters, List<string> errors)
     {
-        foreach (var key in parameters.Keys)
-        {
-            if (Array.IndexOf(Known, key) < 0)
-            {
-                errors.Add($"{key}: unknown parameter (known: {string.Join(", ", Known)})");
-            }
-            else if (parameters[key].Count > 1)
-            {
-                errors.Add($"{key}: given more than once");
-            }
-        }
+        QueryParameters.CheckKnown(parameters, Known, errors);
 
         var query = new TransferQuery
         {
