@@ -49,11 +49,7 @@ started+=("$!")
 wait_http nginx "$!" "$work/nginx/error.log" "$origin/small" || die "nginx did not start"
 
 # --- the targets ------------------------------------------------------------------------------
-if [ -z "${BARE_DIR:-}" ]; then
-  BARE_DIR="$work/bare"
-  log "publishing bench/load/bare-forwarder"
-  dotnet publish "$here/bare-forwarder" -c Release -o "$BARE_DIR" -nologo -v quiet >"$work/bare-publish.log" 2>&1 || { tail "$work/bare-publish.log" >&2; die "publish failed"; }
-fi
+publish_bare
 if [ -z "${EGRESSGUARD_DIR:-}" ]; then
   EGRESSGUARD_DIR="$work/egressguard-publish"
   log "publishing src/EgressGuard"

@@ -118,6 +118,18 @@ publish_egressguard() {
   [ -f "$GEO_DATABASE" ] || GEO_DATABASE="$root/tests/data/geoip/GeoIP2-Country-Test.mmdb"
 }
 
+# publish_bare: sets BARE_DIR to a published bench/load/bare-forwarder (published into the work dir
+# unless BARE_DIR already names one).
+publish_bare() {
+  if [ -z "${BARE_DIR:-}" ]; then
+    BARE_DIR="$work/bare"
+    log "publishing bench/load/bare-forwarder"
+    dotnet publish "$root/bench/load/bare-forwarder" -c Release -o "$BARE_DIR" -nologo -v quiet >"$work/bare-publish.log" 2>&1 \
+      || { tail "$work/bare-publish.log" >&2; die "publish failed"; }
+  fi
+  [ -x "$BARE_DIR/bare-forwarder" ] || die "no bare-forwarder executable in $BARE_DIR"
+}
+
 clk_tck="$(getconf CLK_TCK)"
 ncpu="$(grep -c '^cpu[0-9]' /proc/stat)"
 

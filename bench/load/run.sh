@@ -121,11 +121,7 @@ log "egressguard on 127.0.0.1:$EGRESSGUARD_PORT (pid $egressguard_pid, inspectio
 # --- control: a bare YARP forwarder ---------------------------------------------------------
 if [ "$CONTROLS" = 1 ]; then
   free_port; BARE_PORT="$FREE_PORT"
-  if [ -z "$BARE_DIR" ]; then
-    BARE_DIR="$work/bare"
-    log "publishing bench/load/bare-forwarder"
-    dotnet publish "$here/bare-forwarder" -c Release -o "$BARE_DIR" -nologo -v quiet >"$work/bare-publish.log" 2>&1 || { tail "$work/bare-publish.log" >&2; die "publish failed"; }
-  fi
+  publish_bare
   (exec "$BARE_DIR/bare-forwarder" "$BARE_PORT" "$origin") >"$work/bare.log" 2>&1 &
   bare_pid=$!
   started+=("$bare_pid")
