@@ -37,15 +37,11 @@ internal sealed unsafe class EntryInsertStatement : IDisposable
     static EntryInsertStatement()
 #pragma warning restore CA1810
     {
-        // Only when SQLitePCLRaw itself runs on e_sqlite3 and it is the same build (checked by version).
-        if (raw.GetNativeLibraryName() == "e_sqlite3"
-            && NativeLibrary.TryLoad("e_sqlite3", typeof(SQLite3Provider_e_sqlite3).Assembly, null, out var library)
+        if (SqliteNative.TryLoad(out var library)
             && NativeLibrary.TryGetExport(library, "sqlite3_bind_int64", out var int64)
             && NativeLibrary.TryGetExport(library, "sqlite3_bind_null", out var bindNull)
             && NativeLibrary.TryGetExport(library, "sqlite3_bind_text", out var text)
-            && NativeLibrary.TryGetExport(library, "sqlite3_bind_blob", out var blob)
-            && NativeLibrary.TryGetExport(library, "sqlite3_libversion_number", out var version)
-            && ((delegate* unmanaged<int>)version)() == raw.sqlite3_libversion_number())
+            && NativeLibrary.TryGetExport(library, "sqlite3_bind_blob", out var blob))
         {
             BindInt64 = (delegate* unmanaged[SuppressGCTransition]<IntPtr, int, long, int>)int64;
             BindNullNative = (delegate* unmanaged[SuppressGCTransition]<IntPtr, int, int>)bindNull;

@@ -26,18 +26,12 @@ internal readonly unsafe struct SqliteRow
     static SqliteRow()
 #pragma warning restore CA1810
     {
-        // Only when SQLitePCLRaw itself runs on e_sqlite3 (Microsoft.Data.Sqlite's default bundle): a
-        // statement of another SQLite library must never reach these functions.
-        if (raw.GetNativeLibraryName() == "e_sqlite3"
-            && NativeLibrary.TryLoad("e_sqlite3", typeof(SQLite3Provider_e_sqlite3).Assembly, null, out var library)
+        if (SqliteNative.TryLoad(out var library)
             && NativeLibrary.TryGetExport(library, "sqlite3_column_type", out var type)
             && NativeLibrary.TryGetExport(library, "sqlite3_column_int64", out var int64)
             && NativeLibrary.TryGetExport(library, "sqlite3_column_blob", out var blob)
-            && NativeLibrary.TryGetExport(library, "sqlite3_column_bytes", out var bytes)
-            && NativeLibrary.TryGetExport(library, "sqlite3_libversion_number", out var version)
-            && ((delegate* unmanaged<int>)version)() == raw.sqlite3_libversion_number())
+            && NativeLibrary.TryGetExport(library, "sqlite3_column_bytes", out var bytes))
         {
-            // Same library build as SQLitePCLRaw's provider uses (checked by version): same structures.
             ColumnType = (delegate* unmanaged[SuppressGCTransition]<IntPtr, int, int>)type;
             ColumnInt64 = (delegate* unmanaged[SuppressGCTransition]<IntPtr, int, long>)int64;
             ColumnBlob = (delegate* unmanaged[SuppressGCTransition]<IntPtr, int, byte*>)blob;
