@@ -1,9 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using EgressGuard.Ledger.Canonical;
 using EgressGuard.Ledger.Checkpoints;
 using EgressGuard.Ledger.Merkle;
-using EgressGuard.Ledger.Records;
+using EgressGuard.Ledger.Export;
 
 namespace EgressGuard.Ledger.Proofs;
 
@@ -26,7 +25,7 @@ public static class ProofJson
     // A tree of up to 2^64 leaves has a path of at most 64 hashes; a consistency proof at most about twice that.
     private const int MaxPath = 130;
 
-    /// <summary>Writes an inclusion proof, with a readable copy of the entry beside its hashed bytes.</summary>
+    /// <summary>Writes an inclusion proof, with a readable copy of the entry (its export row) beside its hashed bytes.</summary>
     public static void Write(Utf8JsonWriter w, InclusionProof proof)
     {
         ArgumentNullException.ThrowIfNull(w);
@@ -38,30 +37,9 @@ public static class ProofJson
         w.WriteString("entry", Convert.ToBase64String(proof.Entry));
         if (CanonicalDecoder.TryDecode(proof.Entry, out var entry) == CanonicalDecodeError.None)
         {
-            w.WriteString("readable", "a decoded copy of entry for people; only entry is hashed and checked");
+            w.WriteString("readable", "a decoded copy of entry for people (an export JSONL row); only entry is hashed and checked");
             w.WritePropertyName("record");
-            if (entry!.Transfer is { } transfer)
-            {
-                TransferRecordFormat.WriteJson(w, transfer);
-            }
-            else if (entry.Event is { } ev)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", ev.Id.ToString("D"));
-                w.WriteString("time", Time(ev.Time));
-                w.WriteString("kind", ev.Kind.ToString());
-                w.WriteString("subject", ev.Subject);
-                if (ev.Detail is { } detail)
-                {
-                    w.WriteString("detail", detail);
-                }
-
-                w.WriteEndObject();
-            }
-            else
-            {
-                w.WriteNullValue();
-            }
+            ExportCodec.WriteJson(w, entry!);
         }
 
         w.WritePropertyName("checkpoint");
@@ -228,6 +206,4 @@ public static class ProofJson
 
     private static string String(JsonElement e, string name) =>
         e.GetProperty(name).GetString() ?? throw new FormatException($"'{name}' is null");
-
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 }
