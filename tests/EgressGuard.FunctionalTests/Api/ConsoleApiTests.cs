@@ -58,7 +58,7 @@ public sealed class ConsoleApiTests
         await using var box = await ApplianceUnderTest.StartAsync(WithKeys);
         Assert.Equal(0, (await ProcessRunner.CurlAsync("-s", "-x", box.ProxyUrl, us.BaseUrl + "/upload")).ExitCode);
         Assert.Equal(0, (await ProcessRunner.CurlAsync("-s", "-x", box.ProxyUrl, cn.BaseUrl + "/domestic")).ExitCode);
-        await box.RecordsAsync();
+        await box.WaitForRecordsAsync(2);
         using var client = Client(box, AuditorKey);
 
         using var all = JsonDocument.Parse(await client.GetStringAsync("/api/v1/transfers"));
@@ -86,7 +86,7 @@ public sealed class ConsoleApiTests
         await ProcessRunner.CurlAsync("-s", "-x", box.ProxyUrl, "-H", "Content-Type: application/json", "--data-binary", "{\"idCard\":\"360426199101010071\"}", us.BaseUrl + "/echo");
         await ProcessRunner.CurlAsync("-s", "-x", box.ProxyUrl, us.BaseUrl + "/plain");
         await ProcessRunner.CurlAsync("-s", "-x", box.ProxyUrl, "-H", "Content-Type: application/json", "--data-binary", "{\"mobile\":\"13800138000\"}", hk.BaseUrl + "/covered");
-        Assert.Equal(3, (await box.RecordsAsync()).Count);
+        Assert.Equal(3, (await box.WaitForRecordsAsync(3)).Count);
         using var client = Client(box, AuditorKey);
 
         using var withId = JsonDocument.Parse(await client.GetStringAsync("/api/v1/transfers?piType=cn_resident_id"));
@@ -112,7 +112,7 @@ public sealed class ConsoleApiTests
             await ProcessRunner.CurlAsync("-s", "-x", box.ProxyUrl, $"{us.BaseUrl}/r{i}");
         }
 
-        await box.RecordsAsync();
+        await box.WaitForRecordsAsync(5);
         using var client = Client(box, AdminKey);
 
         using var first = JsonDocument.Parse(await client.GetStringAsync("/api/v1/transfers?limit=2"));

@@ -23,7 +23,7 @@ public sealed class ProofsApiTests
         await using var us = await LoopbackOrigin.StartAsync("127.0.0.2", "us-origin");
         await using var box = await ApplianceUnderTest.StartAsync(Configure);
         Assert.Equal("403", (await ProcessRunner.CurlAsync("-s", "-o", "/dev/null", "-w", "%{http_code}", "-x", box.ProxyUrl, us.BaseUrl + "/upload")).StandardOutput);
-        var blocked = Assert.Single(await box.RecordsAsync(), r => r.Decision == TransferVerdict.Block);
+        var blocked = await box.WaitForRecordAsync(r => r.Decision == TransferVerdict.Block);
         using var client = ApiKeys.Client(box, ApiKeys.Auditor);
 
         // The record is proved once a checkpoint covers it (signed every second here); until then 409.

@@ -101,20 +101,30 @@ internal sealed class ApplianceUnderTest : IAsyncDisposable
     }
 
     /// <summary>Waits (bounded) until a record with <paramref name="predicate"/> is in the ledger; tunnels are recorded when they close.</summary>
-    public async Task<TransferRecord> WaitForRecordAsync(Func<TransferRecord, bool> predicate)
+    public async Task<TransferRecord> WaitForRecordAsync(Func<TransferRecord, bool> predicate) =>
+        (await WaitForAsync(records => records.FirstOrDefault(predicate), "no matching transfer record"))!;
+
+    /// <summary>
+    /// Waits (bounded) until the ledger holds at least <paramref name="count"/> records: the proxy records
+    /// a request after answering it, so a client can finish before its record is appended.
+    /// </summary>
+    public Task<IReadOnlyList<TransferRecord>> WaitForRecordsAsync(int count) =>
+        WaitForAsync(records => records.Count >= count ? records : null, $"fewer than {count} transfer records");
+
+    private async Task<T> WaitForAsync<T>(Func<IReadOnlyList<TransferRecord>, T?> pick, string failure)
+        where T : class
     {
         for (var i = 0; i < 100; i++)
         {
-            var match = (await RecordsAsync()).FirstOrDefault(predicate);
-            if (match is not null)
+            if (pick(await RecordsAsync()) is { } found)
             {
-                return match;
+                return found;
             }
 
             await Task.Delay(100);
         }
 
-        throw new Xunit.Sdk.XunitException("no matching transfer record within 10 s; records: " + string.Join("\n", await RecordsAsync()));
+        throw new Xunit.Sdk.XunitException(failure + " within 10 s; records: " + string.Join("\n", await RecordsAsync()));
     }
 
     public async ValueTask DisposeAsync()
